@@ -1,0 +1,72 @@
+# leakhound - build, test, demo, fuzz, bench.
+#
+#   make            build build/leakhound
+#   make demo       install what is missing, build, and summarise the bundled snapshot
+#   make test       install what is missing, build, run unit + end-to-end tests
+#   make asan       the test suite under AddressSanitizer + UBSan (build-asan/)
+#   make fuzz       a short libFuzzer run of the snapshot reader (FUZZ_SECONDS=60)
+#   make bench      the benchmarks in bench/ (long: generates GB-sized snapshots)
+
+BUILD ?= build
+CC ?= gcc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -MMD -MP
+LDLIBS += -lz
+SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+LIB_SRC := $(wildcard src/common/*.c src/heap/*.c src/analysis/*.c src/report/*.c)
+CLI_SRC := $(wildcard cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all deps demo test unit asan fuzz bench clean
+all: $(BUILD)/leakhound
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libleakhound.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/leakhound: $(CLI_OBJ) $(BUILD)/libleakhound.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libleakhound.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(BUILD)/libleakhound.a -o $@ $(LDFLAGS) -lcmocka $(LDLIBS)
+
+deps:
+	@bash scripts/setup-deps.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/leakhound summary examples/handle-scope-leak/leak.heapsnapshot.gz
+
+unit: $(UNIT_BIN)
+
+test: deps
+	@$(MAKE) --no-print-directory all unit
+	@LEAKHOUND_BUILD=$(BUILD) bash tests/run.sh
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g $(SANITIZE_FLAGS)" LDFLAGS="$(SANITIZE_FLAGS)" test
+
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@mkdir -p $(BUILD)/fuzz $(BUILD)/fuzz/corpus
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		fuzz/fuzz_reader.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_reader -lz
+	$(BUILD)/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-dict=fuzz/heapsnapshot.dict $(BUILD)/fuzz/corpus tests/data
+
+bench: all
+	bash bench/summary.sh
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

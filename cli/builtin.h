@@ -1,0 +1,32 @@
+/*
+ * builtin.h - the subcommands of leakhound.
+ *
+ * Adding a subcommand:
+ *   1. write cli/cmd-<name>.c with `int cmd_<name>(int argc, char **argv)`:
+ *      parse options, validate, call the library in src/, print;
+ *   2. declare it here and add it to commands[] in cli/leakhound.c;
+ *   3. document it in the README (usage, --json keys, exit statuses);
+ *   4. add tests in tests/e2e/ (numbered by family) and tests/unit/.
+ * Subcommands return an exit status from enum lh_exit; only cli/ prints
+ * and exits.
+ */
+#ifndef LH_CLI_BUILTIN_H
+#define LH_CLI_BUILTIN_H
+
+#include "../src/common/error.h"
+#include "../src/heap/snapshot.h"
+
+int cmd_summary(int argc, char **argv);
+
+/* Prints "leakhound: FILE: byte N: message" on stderr and returns LH_EXIT_BAD_INPUT. */
+int cli_input_error(const char *file, const struct lh_error *err);
+/* Prints "leakhound: message" on stderr and returns LH_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) LH_PRINTF(1, 2);
+/* Reads a snapshot, with a progress line on stderr when it is a terminal. */
+struct heap_snapshot *cli_read_snapshot(const char *path, bool lenient, struct lh_error *err);
+/* Parses a positive count option value; false (with a message printed) if it is not one. */
+bool cli_parse_count(const char *option, const char *value, size_t *out);
+/* Flushes stdout and reports a failed write (a full disk, a closed pipe). */
+int cli_finish_output(int status);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * leakhound.c - the command dispatcher: global options and commands[].
+ *
+ * Each subcommand lives in cli/cmd-<name>.c (see builtin.h for how to add
+ * one); this file only finds it by name.
+ */
+#include "builtin.h"
+
+#define LEAKHOUND_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "summary", cmd_summary, "what a heap snapshot holds, including what DevTools hides, and findings" },
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out, "usage: leakhound <command> [options] [args]\n\n"
+		     "leakhound finds memory leaks in Node.js processes and the native code they load.\n\n"
+		     "Commands:\n");
+	for (size_t i = 0; i < LH_ARRAY_LEN(commands); i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(out, "\nRun 'leakhound <command> --help' for a command's options.\n\n"
+		     "Exit status:\n"
+		     "  0  success, nothing suspected\n"
+		     "  1  success, and a leak is suspected (commands that check)\n"
+		     "  2  bad input: a file is unreadable, malformed or inconsistent\n"
+		     "  3  bad command line\n"
+		     "  4  internal failure: out of memory, or the output could not be written\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return print_help(stderr), LH_EXIT_USAGE;
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		print_help(stdout);
+		return cli_finish_output(LH_EXIT_OK);
+	}
+	if (!strcmp(name, "--version")) {
+		printf("leakhound %s\n", LEAKHOUND_VERSION);
+		return cli_finish_output(LH_EXIT_OK);
+	}
+	for (size_t i = 0; i < LH_ARRAY_LEN(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	return cli_usage_error("unknown command '%s'", name);
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs the Debian packages leakhound needs to build, test and fuzz, and only
+# those that are missing, so a machine that has them all is left untouched.
+set -euo pipefail
+
+packages=(
+	gcc g++ make pkg-config     # build, and the example/test addons built against /usr/include/node
+	zlib1g-dev                  # gzip'd snapshots
+	libcmocka-dev               # unit tests
+	valgrind                    # "leakhound leaks nothing" test
+	clang libclang-rt-14-dev    # libFuzzer target, sanitizers in CI
+	time                        # /usr/bin/time -v in bench/
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "setup: installing ${missing[*]}" >&2
+	sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+command -v node >/dev/null || { echo "setup: node (20.x) is required for the tests and is not on PATH" >&2; exit 1; }
+[ -f /usr/include/node/node.h ] || { echo "setup: Node.js headers (/usr/include/node) are required" >&2; exit 1; }

@@ -1,0 +1,59 @@
+/*
+ * alloc.c - allocation with one out-of-memory policy (see lh.h): report the
+ * size that failed and exit, so that no caller carries a NULL check.
+ */
+#include "lh.h"
+
+void lh_out_of_memory(size_t size)
+{
+	fprintf(stderr, "leakhound: out of memory allocating %zu bytes\n", size);
+	exit(LH_EXIT_INTERNAL);
+}
+
+void *lh_malloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p)
+		lh_out_of_memory(size);
+	return p;
+}
+
+void *lh_calloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		lh_out_of_memory(count * size);
+	return p;
+}
+
+void *lh_realloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+	if (!p)
+		lh_out_of_memory(size);
+	return p;
+}
+
+void *lh_realloc_array(void *ptr, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		lh_out_of_memory(SIZE_MAX);
+	return lh_realloc(ptr, count * size);
+}
+
+char *lh_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(lh_malloc(n), s, n);
+}
+
+void lh_grow(void **items, size_t *cap, size_t need, size_t elem_size)
+{
+	if (need <= *cap)
+		return;
+	size_t n = *cap ? *cap : 16;
+	while (n < need)
+		n = n > SIZE_MAX / 2 ? need : n * 2;
+	*items = lh_realloc_array(*items, n, elem_size);
+	*cap = n;
+}

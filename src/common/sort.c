@@ -1,0 +1,43 @@
+/*
+ * sort.c - LSD radix sort in passes of 16 bits (see sort.h).
+ */
+#include "sort.h"
+
+#define RADIX_BITS 16
+#define RADIX_BUCKETS (1u << RADIX_BITS)
+
+/* Turns bucket counts into bucket start positions. */
+static void prefix_sums(size_t *count)
+{
+	size_t sum = 0;
+	for (size_t b = 0; b < RADIX_BUCKETS; b++) {
+		size_t c = count[b];
+		count[b] = sum;
+		sum += c;
+	}
+}
+
+static void pass_u64(const uint64_t *from, uint64_t *to, size_t n, unsigned shift, size_t *count)
+{
+	memset(count, 0, RADIX_BUCKETS * sizeof(*count));
+	for (size_t i = 0; i < n; i++)
+		count[from[i] >> shift & (RADIX_BUCKETS - 1)]++;
+	prefix_sums(count);
+	for (size_t i = 0; i < n; i++)
+		to[count[from[i] >> shift & (RADIX_BUCKETS - 1)]++] = from[i];
+}
+
+void lh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
+{
+	size_t *count = lh_malloc(RADIX_BUCKETS * sizeof(*count));
+	uint64_t *from = a, *to = tmp;
+	for (unsigned shift = 0; shift < key_bits; shift += RADIX_BITS) {
+		pass_u64(from, to, n, shift, count);
+		uint64_t *t = from;
+		from = to;
+		to = t;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof(*a));
+	free(count);
+}

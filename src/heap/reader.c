@@ -1,0 +1,824 @@
+/*
+ * reader.c - streams a .heapsnapshot into the columnar model of snapshot.h.
+ *
+ * The grammar is V8's top-level object: "snapshot" (the header with meta),
+ * "nodes", "edges", "strings", and sections we skip (trace_function_infos,
+ * trace_tree, samples, locations, anything newer). V8 writes the header
+ * first, so the layout is known before the big arrays arrive and each
+ * number goes straight into its column. A file whose arrays come before
+ * the header still reads: the numbers are parked raw and replayed through
+ * the same code once the layout is known (slower, more memory, never
+ * written by V8).
+ *
+ * Structural faults that V8 could not have produced (a type index past the
+ * type list, a to_node that is not a node offset, a name past the string
+ * table) are counted, not stopped at, so the error can say how many there
+ * are; the first one is named with its byte offset.
+ */
+#include "snapshot.h"
+
+#include <stdarg.h>
+
+#include "json_stream.h"
+#include "source.h"
+
+enum field_role {
+	ROLE_IGNORED,
+	ROLE_NODE_TYPE,
+	ROLE_NODE_NAME,
+	ROLE_NODE_ID,
+	ROLE_NODE_SELF_SIZE,
+	ROLE_NODE_EDGE_COUNT,
+	ROLE_NODE_TRACE_ID,
+	ROLE_NODE_DETACHEDNESS,
+	ROLE_EDGE_TYPE,
+	ROLE_EDGE_NAME,
+	ROLE_EDGE_TO,
+};
+
+struct field_spec {
+	const char *name;
+	enum field_role role;
+	bool required;
+};
+
+static const struct field_spec node_field_specs[] = {
+	{ "type", ROLE_NODE_TYPE, true },
+	{ "name", ROLE_NODE_NAME, true },
+	{ "id", ROLE_NODE_ID, true },
+	{ "self_size", ROLE_NODE_SELF_SIZE, true },
+	{ "edge_count", ROLE_NODE_EDGE_COUNT, true },
+	{ "trace_node_id", ROLE_NODE_TRACE_ID, false },
+	{ "detachedness", ROLE_NODE_DETACHEDNESS, false },
+};
+
+static const struct field_spec edge_field_specs[] = {
+	{ "type", ROLE_EDGE_TYPE, true },
+	{ "name_or_index", ROLE_EDGE_NAME, true },
+	{ "to_node", ROLE_EDGE_TO, true },
+};
+
+static const char *const node_kind_names[HEAP_NODE_KIND_COUNT] = {
+	"hidden", "array", "string", "object", "code", "closure", "regexp", "number",
+	"native", "synthetic", "concatenated string", "sliced string", "symbol", "bigint",
+	"object shape", "other",
+};
+
+static const char *const edge_kind_names[HEAP_EDGE_KIND_COUNT] = {
+	"context", "element", "property", "internal", "hidden", "shortcut", "weak", "other",
+};
+
+/* A numeric array parked until the header tells how to read it. */
+struct raw_array {
+	uint64_t *values;
+	size_t len, cap;
+	uint64_t offset; /* where the array started, for errors */
+	bool parked;
+};
+
+struct reader {
+	struct json_stream js;
+	struct lh_error *err;
+	const struct heap_read_options *opts;
+	struct heap_source *src;
+	struct heap_snapshot *s;
+	struct json_bytes key;
+
+	bool seen_header, seen_nodes, seen_edges, seen_strings;
+	bool layout_known;
+	bool have_node_count, have_edge_count;
+	uint64_t header_node_count, header_edge_count;
+	uint64_t meta_offset;
+
+	enum field_role node_roles[HEAP_MAX_FIELDS];
+	enum field_role edge_roles[HEAP_MAX_FIELDS];
+
+	size_t node_cap, edge_cap;
+	uint64_t nodes_read, edges_read;      /* complete records */
+	uint64_t nodes_end_offset, edges_end_offset;
+	uint64_t edge_count_sum;
+	uint32_t pending_edge_type;           /* of the edge record being read */
+	uint64_t pending_edge_name;
+
+	struct raw_array raw_nodes, raw_edges;
+
+	uint64_t faults;                      /* structural faults, the first in fault_error */
+	struct lh_error fault_error;
+	uint64_t bad_edges;
+
+	uint64_t max_string_ref;              /* largest string index referenced, and where */
+	uint64_t max_string_ref_offset;
+	const char *max_string_ref_what;
+
+	struct json_bytes strings;
+	uint64_t *string_offsets;
+	size_t string_cap;
+};
+
+/* MARK: - Faults */
+
+static uint64_t token_offset(const struct reader *r)
+{
+	if (!r->js.token)
+		return LH_NO_OFFSET;
+	return r->js.base + (uint64_t)(r->js.token - r->js.buf);
+}
+
+static void LH_PRINTF(3, 4) fault(struct reader *r, uint64_t offset, const char *fmt, ...)
+{
+	r->faults++;
+	if (r->fault_error.set)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char message[sizeof(r->fault_error.message)];
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	lh_error_at(&r->fault_error, offset, "%s", message);
+}
+
+static void note_string_ref(struct reader *r, uint64_t index, uint64_t offset, const char *what)
+{
+	if (index > r->max_string_ref || !r->max_string_ref_what) {
+		r->max_string_ref = index;
+		r->max_string_ref_offset = offset;
+		r->max_string_ref_what = what;
+	}
+}
+
+/* MARK: - Header */
+
+/* Reads ["a", "b", ...] into names, failing past HEAP_MAX_FIELDS entries. */
+static bool read_name_list(struct reader *r, char **names, unsigned *count, unsigned max, const char *what)
+{
+	struct json_stream *js = &r->js;
+	if (*count)
+		return lh_error_at(r->err, json_offset(js), "duplicate %s", what);
+	if (!json_expect(js, '[', what))
+		return false;
+	bool first = true;
+	int rc;
+	while ((rc = json_array_next(js, &first)) > 0) {
+		if (*count >= max)
+			return lh_error_at(r->err, json_offset(js), "%s has more than %u entries", what, max);
+		struct json_bytes b = { 0 };
+		if (json_read_string(js, &b) < 0) {
+			json_bytes_free(&b);
+			return false;
+		}
+		names[(*count)++] = b.data;
+	}
+	return rc == 0;
+}
+
+/* Reads node_types / edge_types: [[type names...], "string", "number", ...]. */
+static bool read_type_list(struct reader *r, char **names, unsigned *count, const char *what)
+{
+	struct json_stream *js = &r->js;
+	if (!json_expect(js, '[', what))
+		return false;
+	bool first = true;
+	int rc = json_array_next(js, &first);
+	if (rc <= 0)
+		return rc == 0 ? lh_error_at(r->err, json_offset(js), "%s is empty, expected the list of type names first", what) : false;
+	if (json_peek(js) != '[')
+		return lh_error_at(r->err, json_offset(js), "expected %s[0] to be the list of type names", what);
+	if (!read_name_list(r, names, count, HEAP_MAX_TYPES, what))
+		return false;
+	while ((rc = json_array_next(js, &first)) > 0)
+		if (!json_skip_value(js))
+			return false;
+	return rc == 0;
+}
+
+static bool read_meta(struct reader *r)
+{
+	struct json_stream *js = &r->js;
+	struct heap_format *f = &r->s->format;
+	r->meta_offset = json_offset(js);
+	if (!json_expect(js, '{', "the snapshot.meta object"))
+		return false;
+	bool first = true;
+	int rc;
+	while ((rc = json_object_next(js, &first, &r->key)) > 0) {
+		const char *k = r->key.data;
+		bool ok;
+		if (!strcmp(k, "node_fields"))
+			ok = read_name_list(r, f->node_fields, &f->node_field_count, HEAP_MAX_FIELDS, "meta.node_fields");
+		else if (!strcmp(k, "edge_fields"))
+			ok = read_name_list(r, f->edge_fields, &f->edge_field_count, HEAP_MAX_FIELDS, "meta.edge_fields");
+		else if (!strcmp(k, "node_types"))
+			ok = read_type_list(r, f->node_types, &f->node_type_count, "meta.node_types");
+		else if (!strcmp(k, "edge_types"))
+			ok = read_type_list(r, f->edge_types, &f->edge_type_count, "meta.edge_types");
+		else
+			ok = json_skip_value(js);
+		if (!ok)
+			return false;
+	}
+	return rc == 0;
+}
+
+/* Maps each declared field to its role; fails when a required field is missing. */
+static bool map_fields(struct reader *r, char **names, unsigned count, const struct field_spec *specs,
+		       size_t spec_count, enum field_role *roles, const char *what)
+{
+	for (size_t i = 0; i < spec_count; i++) {
+		int found = -1;
+		for (unsigned f = 0; f < count; f++) {
+			if (strcmp(names[f], specs[i].name) != 0)
+				continue;
+			if (found >= 0)
+				return lh_error_at(r->err, r->meta_offset, "%s lists '%s' twice", what, specs[i].name);
+			found = (int)f;
+		}
+		if (found >= 0)
+			roles[found] = specs[i].role;
+		else if (specs[i].required)
+			return lh_error_at(r->err, r->meta_offset, "%s has no '%s' field: not a V8 heap snapshot layout",
+					   what, specs[i].name);
+	}
+	return true;
+}
+
+static uint8_t kind_of(const char *name, const char *const *kind_names, unsigned kind_count)
+{
+	for (unsigned k = 0; k + 1 < kind_count; k++)
+		if (!strcmp(name, kind_names[k]))
+			return (uint8_t)k;
+	return (uint8_t)(kind_count - 1);
+}
+
+/* Called at the end of the header: everything needed to read the arrays is known. */
+static bool settle_layout(struct reader *r)
+{
+	struct heap_format *f = &r->s->format;
+	if (!f->node_field_count || !f->edge_field_count)
+		return lh_error_at(r->err, json_offset(&r->js), "snapshot.meta lacks node_fields or edge_fields");
+	if (!r->have_node_count || !r->have_edge_count)
+		return lh_error_at(r->err, json_offset(&r->js), "snapshot lacks node_count or edge_count");
+	if (!map_fields(r, f->node_fields, f->node_field_count, node_field_specs, LH_ARRAY_LEN(node_field_specs),
+			r->node_roles, "meta.node_fields") ||
+	    !map_fields(r, f->edge_fields, f->edge_field_count, edge_field_specs, LH_ARRAY_LEN(edge_field_specs),
+			r->edge_roles, "meta.edge_fields"))
+		return false;
+	if (!f->node_type_count || !f->edge_type_count)
+		return lh_error_at(r->err, r->meta_offset, "snapshot.meta lacks node_types or edge_types");
+	for (unsigned t = 0; t < f->node_type_count; t++)
+		f->node_kind_of_type[t] = kind_of(f->node_types[t], node_kind_names, HEAP_NODE_KIND_COUNT);
+	for (unsigned t = 0; t < f->edge_type_count; t++)
+		f->edge_kind_of_type[t] = kind_of(f->edge_types[t], edge_kind_names, HEAP_EDGE_KIND_COUNT);
+	if (r->header_node_count >= UINT32_MAX || r->header_edge_count >= UINT32_MAX)
+		return lh_error_at(r->err, json_offset(&r->js), "node_count %llu or edge_count %llu is beyond 2^32-1",
+				   (unsigned long long)r->header_node_count, (unsigned long long)r->header_edge_count);
+	r->layout_known = true;
+	return true;
+}
+
+static bool read_header(struct reader *r)
+{
+	struct json_stream *js = &r->js;
+	if (!json_expect(js, '{', "the snapshot header object"))
+		return false;
+	bool first = true, seen_meta = false;
+	int rc;
+	while ((rc = json_object_next(js, &first, &r->key)) > 0) {
+		const char *k = r->key.data;
+		bool ok;
+		if (!strcmp(k, "meta")) {
+			ok = !seen_meta && read_meta(r);
+			if (seen_meta)
+				lh_error_at(r->err, json_offset(js), "duplicate snapshot.meta");
+			seen_meta = true;
+		} else if (!strcmp(k, "node_count")) {
+			ok = json_read_uint(js, &r->header_node_count);
+			r->have_node_count = true;
+		} else if (!strcmp(k, "edge_count")) {
+			ok = json_read_uint(js, &r->header_edge_count);
+			r->have_edge_count = true;
+		} else if (!strcmp(k, "trace_function_count")) {
+			ok = json_read_uint(js, &r->s->trace_function_count);
+		} else if (!strcmp(k, "extra_native_bytes")) {
+			ok = json_read_uint(js, &r->s->extra_native_bytes);
+		} else {
+			ok = json_skip_value(js);
+		}
+		if (!ok)
+			return false;
+	}
+	return rc == 0 && settle_layout(r);
+}
+
+/* MARK: - Nodes and edges */
+
+/* Plausible record count to allocate up front: the header's, capped by what the file can hold. */
+static size_t initial_capacity(const struct reader *r, uint64_t declared, unsigned stride)
+{
+	uint64_t cap = declared;
+	uint64_t size = heap_source_file_size(r->src);
+	if (size && !heap_source_is_gzip(r->src))
+		cap = LH_MIN(cap, size / (2 * (uint64_t)stride) + 1); /* each value takes >= 2 bytes */
+	else
+		cap = LH_MIN(cap, (uint64_t)1 << 20);
+	return (size_t)LH_MAX(cap, 1);
+}
+
+static void grow_nodes(struct reader *r, size_t need)
+{
+	struct heap_snapshot *s = r->s;
+	size_t cap = r->node_cap;
+	if (need <= cap)
+		return;
+	cap = cap ? cap : initial_capacity(r, r->header_node_count, r->s->format.node_field_count);
+	while (cap < need)
+		cap *= 2;
+	s->node_type = lh_realloc_array(s->node_type, cap, sizeof(*s->node_type));
+	s->node_name = lh_realloc_array(s->node_name, cap, sizeof(*s->node_name));
+	s->node_id = lh_realloc_array(s->node_id, cap, sizeof(*s->node_id));
+	s->node_self_size = lh_realloc_array(s->node_self_size, cap, sizeof(*s->node_self_size));
+	s->node_first_edge = lh_realloc_array(s->node_first_edge, cap + 1, sizeof(*s->node_first_edge));
+	for (unsigned f = 0; f < s->format.node_field_count; f++) {
+		if (r->node_roles[f] == ROLE_NODE_TRACE_ID)
+			s->node_trace_id = lh_realloc_array(s->node_trace_id, cap, sizeof(*s->node_trace_id));
+		if (r->node_roles[f] == ROLE_NODE_DETACHEDNESS)
+			s->node_detachedness = lh_realloc_array(s->node_detachedness, cap, 1);
+	}
+	r->node_cap = cap;
+}
+
+static void grow_edges(struct reader *r, size_t need)
+{
+	struct heap_snapshot *s = r->s;
+	size_t cap = r->edge_cap;
+	if (need <= cap)
+		return;
+	cap = cap ? cap : initial_capacity(r, r->header_edge_count, r->s->format.edge_field_count);
+	while (cap < need)
+		cap *= 2;
+	s->edge_type = lh_realloc_array(s->edge_type, cap, sizeof(*s->edge_type));
+	s->edge_name = lh_realloc_array(s->edge_name, cap, sizeof(*s->edge_name));
+	s->edge_to = lh_realloc_array(s->edge_to, cap, sizeof(*s->edge_to));
+	r->edge_cap = cap;
+}
+
+static uint32_t checked_u32(struct reader *r, uint64_t v, uint64_t offset, const char *what)
+{
+	if (v <= UINT32_MAX)
+		return (uint32_t)v;
+	fault(r, offset, "%s %llu does not fit in 32 bits", what, (unsigned long long)v);
+	return 0;
+}
+
+static void put_node_value(struct reader *r, size_t n, unsigned field, uint64_t v, uint64_t offset)
+{
+	struct heap_snapshot *s = r->s;
+	switch (r->node_roles[field]) {
+	case ROLE_NODE_TYPE:
+		if (v >= s->format.node_type_count) {
+			fault(r, offset, "node %zu has type %llu, but meta.node_types lists %u types", n,
+			      (unsigned long long)v, s->format.node_type_count);
+			v = 0;
+		}
+		s->node_type[n] = (uint8_t)v;
+		break;
+	case ROLE_NODE_NAME:
+		s->node_name[n] = checked_u32(r, v, offset, "node name index");
+		note_string_ref(r, v, offset, "node name");
+		break;
+	case ROLE_NODE_ID:
+		s->node_id[n] = checked_u32(r, v, offset, "node id");
+		break;
+	case ROLE_NODE_SELF_SIZE:
+		s->node_self_size[n] = v;
+		break;
+	case ROLE_NODE_EDGE_COUNT:
+		s->node_first_edge[n] = (uint32_t)r->edge_count_sum;
+		r->edge_count_sum += checked_u32(r, v, offset, "edge_count");
+		if (r->edge_count_sum >= UINT32_MAX) {
+			fault(r, offset, "edge_count values sum past 2^32-1");
+			r->edge_count_sum = 0;
+		}
+		break;
+	case ROLE_NODE_TRACE_ID:
+		s->node_trace_id[n] = checked_u32(r, v, offset, "trace_node_id");
+		break;
+	case ROLE_NODE_DETACHEDNESS:
+		if (v > 2)
+			fault(r, offset, "node %zu has detachedness %llu, expected 0, 1 or 2", n, (unsigned long long)v);
+		s->node_detachedness[n] = (uint8_t)LH_MIN(v, 2);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Converts a to_node offset into an ordinal, counting the ones V8 could not have written. */
+static uint32_t edge_target(struct reader *r, size_t e, uint64_t v, uint64_t offset)
+{
+	unsigned stride = r->s->format.node_field_count;
+	if (LH_LIKELY(v % stride == 0 && v / stride < r->header_node_count))
+		return (uint32_t)(v / stride);
+	r->bad_edges++;
+	if (!r->opts->lenient_edges)
+		fault(r, offset, "edge %zu has to_node %llu, which is not a node offset (a multiple of %u below %llu)",
+		      e, (unsigned long long)v, stride, (unsigned long long)(r->header_node_count * stride));
+	return r->s->root;
+}
+
+static void put_edge_value(struct reader *r, size_t e, unsigned field, uint64_t v, uint64_t offset)
+{
+	struct heap_snapshot *s = r->s;
+	switch (r->edge_roles[field]) {
+	case ROLE_EDGE_TYPE:
+		if (v >= s->format.edge_type_count) {
+			fault(r, offset, "edge %zu has type %llu, but meta.edge_types lists %u types", e,
+			      (unsigned long long)v, s->format.edge_type_count);
+			v = 0;
+		}
+		s->edge_type[e] = (uint8_t)v;
+		break;
+	case ROLE_EDGE_NAME:
+		s->edge_name[e] = checked_u32(r, v, offset, "edge name_or_index");
+		r->pending_edge_name = v;
+		break;
+	case ROLE_EDGE_TO:
+		s->edge_to[e] = edge_target(r, e, v, offset);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The edge's name is a string index unless its type is element or hidden: known once the record is whole. */
+static void finish_edge_record(struct reader *r, size_t e, uint64_t offset)
+{
+	if (!heap_edge_is_indexed(r->s, (uint32_t)e))
+		note_string_ref(r, r->s->edge_name[e], offset, "edge name");
+}
+
+typedef void (*put_value_fn)(struct reader *r, size_t record, unsigned field, uint64_t v, uint64_t offset);
+
+struct array_kind {
+	const char *name;
+	put_value_fn put;
+	void (*grow)(struct reader *r, size_t need);
+	void (*finish_record)(struct reader *r, size_t record, uint64_t offset);
+	uint64_t *records_read;
+	uint64_t *end_offset;
+	unsigned stride;
+};
+
+static struct array_kind nodes_kind(struct reader *r)
+{
+	return (struct array_kind){ "nodes", put_node_value, grow_nodes, NULL, &r->nodes_read,
+				    &r->nodes_end_offset, r->s->format.node_field_count };
+}
+
+static struct array_kind edges_kind(struct reader *r)
+{
+	return (struct array_kind){ "edges", put_edge_value, grow_edges, finish_edge_record, &r->edges_read,
+				    &r->edges_end_offset, r->s->format.edge_field_count };
+}
+
+/* Stores one value at position i of the array; records grow as they start. */
+static inline void put_value(struct reader *r, const struct array_kind *k, size_t *record, unsigned *field,
+			     uint64_t v, uint64_t offset)
+{
+	if (*field == 0)
+		k->grow(r, *record + 1);
+	k->put(r, *record, *field, v, offset);
+	if (++*field == k->stride) {
+		if (k->finish_record)
+			k->finish_record(r, *record, offset);
+		*field = 0;
+		++*record;
+	}
+}
+
+static bool finish_array(struct reader *r, const struct array_kind *k, size_t records, unsigned field, uint64_t offset)
+{
+	*k->records_read = records;
+	*k->end_offset = offset;
+	if (field != 0)
+		return lh_error_at(r->err, offset, "the %s array ends inside a record: its length is not a multiple of %u fields",
+				   k->name, k->stride);
+	return true;
+}
+
+static bool read_numbers_direct(struct reader *r, const struct array_kind *k)
+{
+	struct json_stream *js = &r->js;
+	size_t record = 0;
+	unsigned field = 0;
+	bool first = true;
+	uint64_t v;
+	int rc;
+	while ((rc = json_array_next_uint(js, &first, &v)) > 0) {
+		if (LH_UNLIKELY(record >= UINT32_MAX - 1))
+			return lh_error_at(r->err, token_offset(r), "more than 2^32-2 records in the %s array", k->name);
+		put_value(r, k, &record, &field, v, token_offset(r));
+	}
+	return rc == 0 && finish_array(r, k, record, field, json_offset(js));
+}
+
+static bool read_numbers_raw(struct reader *r, struct raw_array *raw)
+{
+	struct json_stream *js = &r->js;
+	bool first = true;
+	uint64_t v;
+	int rc;
+	raw->offset = json_offset(js);
+	raw->parked = true;
+	while ((rc = json_array_next_uint(js, &first, &v)) > 0) {
+		lh_grow((void **)&raw->values, &raw->cap, raw->len + 1, sizeof(*raw->values));
+		raw->values[raw->len++] = v;
+	}
+	return rc == 0;
+}
+
+static bool replay_raw(struct reader *r, const struct array_kind *k, struct raw_array *raw)
+{
+	size_t record = 0;
+	unsigned field = 0;
+	for (size_t i = 0; i < raw->len; i++) {
+		if (record >= UINT32_MAX - 1)
+			return lh_error_at(r->err, raw->offset, "more than 2^32-2 records in the %s array", k->name);
+		put_value(r, k, &record, &field, raw->values[i], raw->offset);
+	}
+	free(raw->values);
+	raw->values = NULL;
+	return finish_array(r, k, record, field, raw->offset);
+}
+
+static bool read_numbers(struct reader *r, const char *name, bool *seen)
+{
+	struct json_stream *js = &r->js;
+	if (*seen)
+		return lh_error_at(r->err, json_offset(js), "duplicate '%s' section", name);
+	*seen = true;
+	if (!json_expect(js, '[', "an array of numbers"))
+		return false;
+	bool nodes = name[0] == 'n';
+	if (!r->layout_known)
+		return read_numbers_raw(r, nodes ? &r->raw_nodes : &r->raw_edges);
+	struct array_kind k = nodes ? nodes_kind(r) : edges_kind(r);
+	return read_numbers_direct(r, &k);
+}
+
+/* MARK: - Strings */
+
+static bool read_strings(struct reader *r)
+{
+	struct json_stream *js = &r->js;
+	if (r->seen_strings)
+		return lh_error_at(r->err, json_offset(js), "duplicate 'strings' section");
+	r->seen_strings = true;
+	if (!json_expect(js, '[', "the strings array"))
+		return false;
+	bool first = true;
+	int rc;
+	size_t count = 0;
+	while ((rc = json_array_next(js, &first)) > 0) {
+		if (count >= UINT32_MAX - 1)
+			return lh_error_at(r->err, json_offset(js), "more than 2^32-2 strings");
+		lh_grow((void **)&r->string_offsets, &r->string_cap, count + 2, sizeof(*r->string_offsets));
+		r->string_offsets[count++] = r->strings.len;
+		if (json_read_string(js, &r->strings) < 0)
+			return false;
+	}
+	if (rc < 0)
+		return false;
+	lh_grow((void **)&r->string_offsets, &r->string_cap, count + 1, sizeof(*r->string_offsets));
+	r->string_offsets[count] = r->strings.len;
+	r->s->string_count = (uint32_t)count;
+	return true;
+}
+
+/* MARK: - Top level */
+
+static bool note_extra_section(struct reader *r)
+{
+	struct heap_format *f = &r->s->format;
+	if (f->extra_section_count < LH_ARRAY_LEN(f->extra_sections))
+		f->extra_sections[f->extra_section_count++] = lh_strdup(r->key.data);
+	return json_skip_value(&r->js);
+}
+
+static bool read_top_level(struct reader *r)
+{
+	struct json_stream *js = &r->js;
+	if (json_peek(js) != '{')
+		return lh_error_at(r->err, json_offset(js),
+				   "not a V8 heap snapshot: expected a JSON object ('{') at the start");
+	js->p++;
+	bool first = true;
+	int rc;
+	while ((rc = json_object_next(js, &first, &r->key)) > 0) {
+		const char *k = r->key.data;
+		bool ok;
+		if (!strcmp(k, "snapshot")) {
+			if (r->seen_header)
+				return lh_error_at(r->err, json_offset(js), "duplicate 'snapshot' section");
+			r->seen_header = true;
+			ok = read_header(r);
+		} else if (!strcmp(k, "nodes")) {
+			ok = read_numbers(r, "nodes", &r->seen_nodes);
+		} else if (!strcmp(k, "edges")) {
+			ok = read_numbers(r, "edges", &r->seen_edges);
+		} else if (!strcmp(k, "strings")) {
+			ok = read_strings(r);
+		} else {
+			ok = note_extra_section(r);
+		}
+		if (!ok)
+			return false;
+	}
+	if (rc < 0)
+		return false;
+	if (json_peek(js) != -1)
+		return lh_error_at(r->err, json_offset(js), "unexpected data after the snapshot's closing '}'");
+	if (r->err->set) /* a read error surfaced as end of input */
+		return false;
+	static const char *const names[] = { "snapshot", "nodes", "edges", "strings" };
+	const bool seen[] = { r->seen_header, r->seen_nodes, r->seen_edges, r->seen_strings };
+	for (size_t i = 0; i < LH_ARRAY_LEN(names); i++)
+		if (!seen[i])
+			return lh_error_at(r->err, json_offset(js), "not a V8 heap snapshot: no '%s' section", names[i]);
+	return true;
+}
+
+/* MARK: - Whole-file checks */
+
+static bool check_counts(struct reader *r)
+{
+	struct heap_snapshot *s = r->s;
+	if (r->nodes_read != r->header_node_count)
+		return lh_error_at(r->err, r->nodes_end_offset,
+				   "snapshot.node_count is %llu but the nodes array holds %llu nodes",
+				   (unsigned long long)r->header_node_count, (unsigned long long)r->nodes_read);
+	if (r->edges_read != r->header_edge_count)
+		return lh_error_at(r->err, r->edges_end_offset,
+				   "snapshot.edge_count is %llu but the edges array holds %llu edges",
+				   (unsigned long long)r->header_edge_count, (unsigned long long)r->edges_read);
+	if (r->edge_count_sum != r->edges_read)
+		return lh_error_at(r->err, r->nodes_end_offset,
+				   "the nodes' edge_count fields sum to %llu but the edges array holds %llu edges",
+				   (unsigned long long)r->edge_count_sum, (unsigned long long)r->edges_read);
+	if (r->nodes_read == 0)
+		return lh_error_at(r->err, r->nodes_end_offset, "the snapshot has no nodes (V8 always writes the root)");
+	s->node_count = (uint32_t)r->nodes_read;
+	s->edge_count = (uint32_t)r->edges_read;
+	s->node_first_edge[s->node_count] = s->edge_count;
+	return true;
+}
+
+static bool check_string_refs(struct reader *r)
+{
+	struct heap_snapshot *s = r->s;
+	if (!r->max_string_ref_what || r->max_string_ref < s->string_count)
+		return true;
+	uint64_t bad = 0;
+	for (uint32_t n = 0; n < s->node_count; n++)
+		bad += s->node_name[n] >= s->string_count;
+	for (uint32_t e = 0; e < s->edge_count; e++)
+		bad += !heap_edge_is_indexed(s, e) && s->edge_name[e] >= s->string_count;
+	return lh_error_at(r->err, r->max_string_ref_offset,
+			   "%s index %llu is past the string table (%u strings); %llu names in all point past it",
+			   r->max_string_ref_what, (unsigned long long)r->max_string_ref, s->string_count,
+			   (unsigned long long)bad);
+}
+
+static bool check_faults(struct reader *r)
+{
+	if (!r->faults)
+		return true;
+	return lh_error_at(r->err, r->fault_error.offset, "%s (%llu structural fault%s in all: not written by V8)",
+			   r->fault_error.message, (unsigned long long)r->faults, r->faults == 1 ? "" : "s");
+}
+
+/* Releases the unused tail of each column (realloc of a large block is an mremap, no copy). */
+static void shrink_to_fit(struct reader *r)
+{
+	struct heap_snapshot *s = r->s;
+	size_t n = s->node_count, e = LH_MAX(s->edge_count, 1);
+	s->node_type = lh_realloc(s->node_type, n);
+	s->node_name = lh_realloc_array(s->node_name, n, sizeof(uint32_t));
+	s->node_id = lh_realloc_array(s->node_id, n, sizeof(uint32_t));
+	s->node_self_size = lh_realloc_array(s->node_self_size, n, sizeof(uint64_t));
+	s->node_first_edge = lh_realloc_array(s->node_first_edge, n + 1, sizeof(uint32_t));
+	if (s->node_trace_id)
+		s->node_trace_id = lh_realloc_array(s->node_trace_id, n, sizeof(uint32_t));
+	if (s->node_detachedness)
+		s->node_detachedness = lh_realloc(s->node_detachedness, n);
+	if (!s->edge_type)
+		grow_edges(r, 1);
+	s->edge_type = lh_realloc(s->edge_type, e);
+	s->edge_name = lh_realloc_array(s->edge_name, e, sizeof(uint32_t));
+	s->edge_to = lh_realloc_array(s->edge_to, e, sizeof(uint32_t));
+	s->string_bytes = lh_realloc(r->strings.data, LH_MAX(r->strings.len, 1));
+	s->string_offset = lh_realloc_array(r->string_offsets, (size_t)s->string_count + 1, sizeof(uint64_t));
+	r->strings.data = NULL;
+	r->string_offsets = NULL;
+}
+
+static void report_progress(void *ctx, uint64_t input_offset)
+{
+	struct reader *r = ctx;
+	(void)input_offset;
+	r->opts->progress(r->opts->progress_ctx, heap_source_file_offset(r->src), heap_source_file_size(r->src));
+}
+
+static bool read_snapshot(struct reader *r)
+{
+	if (!read_top_level(r))
+		return false;
+	struct array_kind nk = nodes_kind(r), ek = edges_kind(r);
+	if ((r->raw_nodes.parked && !replay_raw(r, &nk, &r->raw_nodes)) ||
+	    (r->raw_edges.parked && !replay_raw(r, &ek, &r->raw_edges)))
+		return false;
+	if (!r->node_cap)
+		grow_nodes(r, 1);
+	if (!check_counts(r) || !check_faults(r))
+		return false;
+	r->s->bad_edges = r->bad_edges;
+	shrink_to_fit(r);
+	return check_string_refs(r);
+}
+
+struct heap_snapshot *heap_snapshot_read(const char *path, const struct heap_read_options *opts,
+					 struct lh_error *err)
+{
+	static const struct heap_read_options defaults = { 0 };
+	struct reader r = { .err = err, .opts = opts ? opts : &defaults };
+	r.src = heap_source_open(path, err);
+	if (!r.src)
+		return NULL;
+	r.s = lh_calloc(1, sizeof(*r.s));
+	r.s->gzip = heap_source_is_gzip(r.src);
+	r.s->file_bytes = heap_source_file_size(r.src);
+	json_stream_init(&r.js, r.src, err);
+	if (r.opts->progress) {
+		r.js.on_refill = report_progress;
+		r.js.on_refill_ctx = &r;
+	}
+	bool ok = read_snapshot(&r);
+	r.s->input_bytes = json_offset(&r.js);
+	r.s->replaced_sequences = r.js.replaced;
+	json_stream_free(&r.js);
+	json_bytes_free(&r.key);
+	json_bytes_free(&r.strings);
+	free(r.string_offsets);
+	free(r.raw_nodes.values);
+	free(r.raw_edges.values);
+	heap_source_close(r.src);
+	if (!ok) {
+		heap_snapshot_free(r.s);
+		return NULL;
+	}
+	return r.s;
+}
+
+void heap_snapshot_free(struct heap_snapshot *s)
+{
+	if (!s)
+		return;
+	struct heap_format *f = &s->format;
+	for (unsigned i = 0; i < f->node_field_count; i++)
+		free(f->node_fields[i]);
+	for (unsigned i = 0; i < f->edge_field_count; i++)
+		free(f->edge_fields[i]);
+	for (unsigned i = 0; i < f->node_type_count; i++)
+		free(f->node_types[i]);
+	for (unsigned i = 0; i < f->edge_type_count; i++)
+		free(f->edge_types[i]);
+	for (unsigned i = 0; i < f->extra_section_count; i++)
+		free(f->extra_sections[i]);
+	free(s->node_type);
+	free(s->node_name);
+	free(s->node_id);
+	free(s->node_self_size);
+	free(s->node_first_edge);
+	free(s->node_trace_id);
+	free(s->node_detachedness);
+	free(s->edge_type);
+	free(s->edge_name);
+	free(s->edge_to);
+	free(s->string_bytes);
+	free(s->string_offset);
+	free(s);
+}
+
+const char *heap_node_type_name(const struct heap_snapshot *s, uint32_t n)
+{
+	return s->format.node_types[s->node_type[n]];
+}
+
+const char *heap_edge_type_name(const struct heap_snapshot *s, uint32_t e)
+{
+	return s->format.edge_types[s->edge_type[e]];
+}
+
+const char *heap_node_kind_name(enum heap_node_kind kind)
+{
+	return kind < HEAP_NODE_KIND_COUNT ? node_kind_names[kind] : "other";
+}
