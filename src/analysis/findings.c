@@ -9,6 +9,8 @@
  */
 #include "findings.h"
 
+#include "../common/format.h"
+
 #include <stdarg.h>
 
 const struct findings_thresholds findings_default_thresholds = {
@@ -44,15 +46,16 @@ static void say(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* "to 1 distinct target (undefined, hidden)" or "to 1,234 distinct targets". */
+/* "all to one node, 'undefined' (hidden, @71)" or "to 1,234 distinct nodes". */
 static void describe_targets(const struct heap_snapshot *s, const struct summary_fanout *r, char *buf, size_t size)
 {
-	uint32_t t = r->group_count ? s->edge_to[r->groups[0].edge] : 0;
+	char count[32];
+	uint32_t t = r->group_count ? heap_edge_to(s, r->groups[0].edge) : 0;
 	if (r->distinct_targets == 1 && r->group_count)
 		say(buf, size, "all to one node, '%s' (%s, @%u)", heap_node_name(s, t), heap_node_type_name(s, t),
 		    s->node_id[t]);
 	else
-		say(buf, size, "to %llu distinct nodes", (unsigned long long)r->distinct_targets);
+		say(buf, size, "to %s distinct nodes", fmt_count(count, sizeof(count), r->distinct_targets));
 }
 
 static bool abnormal(const struct heap_snapshot *s, uint64_t edges, uint64_t min_edges, double min_share,
@@ -73,18 +76,19 @@ static void handle_scope_rule(const struct heap_snapshot *s, const struct summar
 	char targets[300];
 	describe_targets(s, r, targets, sizeof(targets));
 	f->native_bytes = r->edges * HANDLE_SLOT_BYTES;
-	say(f->title, sizeof(f->title), "\"(Handle scope)\" holds %llu edges (%.1f%% of all edges), %s",
-	    (unsigned long long)r->edges, share, targets);
+	char count[32], bytes[32];
+	say(f->title, sizeof(f->title), "\"(Handle scope)\" holds %s edges (%.1f%% of all edges), %s",
+	    fmt_count(count, sizeof(count), r->edges), share, targets);
 	say(f->explanation, sizeof(f->explanation),
 	    "Handles created outside any HandleScope of their own pile up in an outer scope that is never closed, "
 	    "so they live as long as the process. This is the classic pattern of a native addon that creates V8 "
 	    "handles (Local<T>, napi_value) in an async completion callback (uv_queue_work's after-work callback, "
 	    "a uv timer or async handle, a thread-safe function) without opening a v8::HandleScope or "
 	    "napi_open_handle_scope per callback. Each handle is a %d-byte slot in V8's native handle blocks, "
-	    "outside the JS heap: about %llu bytes here that no heap size in DevTools shows, and every handle "
+	    "outside the JS heap: about %s here that no heap size in DevTools shows, and every handle "
 	    "keeps its target alive. Look at the native addons this process loads: their completion callbacks, "
 	    "and handles created there; compare snapshots over time (this count grows with each call).",
-	    HANDLE_SLOT_BYTES, (unsigned long long)f->native_bytes);
+	    HANDLE_SLOT_BYTES, fmt_bytes(bytes, sizeof(bytes), f->native_bytes));
 }
 
 static void global_handles_rule(const struct heap_snapshot *s, const struct summary_fanout *r,
@@ -98,8 +102,9 @@ static void global_handles_rule(const struct heap_snapshot *s, const struct summ
 		return;
 	char targets[300];
 	describe_targets(s, r, targets, sizeof(targets));
-	say(f->title, sizeof(f->title), "\"(Global handles)\" holds %llu edges (%.1f%% of all edges), %s",
-	    (unsigned long long)r->edges, share, targets);
+	char count[32];
+	say(f->title, sizeof(f->title), "\"(Global handles)\" holds %s edges (%.1f%% of all edges), %s",
+	    fmt_count(count, sizeof(count), r->edges), share, targets);
 	say(f->explanation, sizeof(f->explanation),
 	    "Global (persistent) handles keep their targets alive until native code resets them. This many "
 	    "usually means persistent handles created per request or per object and never Reset() "
@@ -119,8 +124,9 @@ static void dominant_root_rule(const struct heap_snapshot *s, const struct summa
 		return;
 	char targets[300];
 	describe_targets(s, r, targets, sizeof(targets));
-	say(f->title, sizeof(f->title), "GC root \"%s\" holds %llu edges (%.1f%% of all edges), %s",
-	    heap_node_name(s, r->node), (unsigned long long)r->edges, share, targets);
+	char count[32];
+	say(f->title, sizeof(f->title), "GC root \"%s\" holds %s edges (%.1f%% of all edges), %s",
+	    heap_node_name(s, r->node), fmt_count(count, sizeof(count), r->edges), share, targets);
 	say(f->explanation, sizeof(f->explanation),
 	    "One synthetic GC root owning most of the graph's edges is unusual: in a healthy process the "
 	    "edges spread over the objects of the heap. Whatever this root stands for inside V8 or the "

@@ -32,8 +32,8 @@ static void count_types(const struct heap_snapshot *s, struct heap_summary *sum)
 	for (uint32_t n = 0; n < s->node_count; n++) {
 		struct summary_count *c = &sum->types[s->node_type[n]].total;
 		c->count++;
-		c->self_size += s->node_self_size[n];
-		sum->total_self_size += s->node_self_size[n];
+		c->self_size += heap_node_self_size(s, n);
+		sum->total_self_size += heap_node_self_size(s, n);
 	}
 }
 
@@ -103,7 +103,7 @@ static void count_classes(const struct heap_snapshot *s, struct heap_summary *su
 			example_of_type[s->node_type[n]] = n;
 		}
 		c->count++;
-		c->self_size += s->node_self_size[n];
+		c->self_size += heap_node_self_size(s, n);
 	}
 	size_t count = 0, cap = 0;
 	struct summary_class_row *rows = NULL;
@@ -141,9 +141,9 @@ static bool name_is_class(enum heap_node_kind kind)
 
 static uint64_t group_key(const struct heap_snapshot *s, uint32_t e)
 {
-	uint32_t t = s->edge_to[e];
+	uint32_t t = heap_edge_to(s, e);
 	uint32_t name = name_is_class(heap_node_kind(s, t)) ? s->node_name[t] : 0;
-	return (uint64_t)s->edge_type[e] << 40 | (uint64_t)s->node_type[t] << 32 | name;
+	return (uint64_t)heap_edge_type(s, e) << 40 | (uint64_t)s->node_type[t] << 32 | name;
 }
 
 /* Keeps groups[] sorted by edges, descending, holding the largest SUMMARY_MAX_GROUPS runs. */
@@ -192,7 +192,7 @@ static void fill_group_examples(const struct heap_snapshot *s, struct summary_fa
 				grp->edge = e;
 			} else {
 				grp->names_vary |= s->edge_name[e] != s->edge_name[grp->edge];
-				grp->targets_vary |= s->edge_to[e] != s->edge_to[grp->edge];
+				grp->targets_vary |= heap_edge_to(s, e) != heap_edge_to(s, grp->edge);
 			}
 			break;
 		}
@@ -210,7 +210,7 @@ static void break_down(const struct heap_snapshot *s, uint32_t node, struct summ
 	uint64_t *keys = lh_malloc((size_t)n * sizeof(*keys));
 	uint64_t *scratch = lh_malloc((size_t)n * sizeof(*scratch));
 	for (uint32_t i = 0; i < n; i++)
-		keys[i] = s->edge_to[begin + i];
+		keys[i] = heap_edge_to(s, begin + i);
 	lh_radix_sort_u64(keys, scratch, n, 32);
 	f->distinct_targets = count_runs(keys, n, NULL);
 	for (uint32_t i = 0; i < n; i++)
@@ -227,7 +227,7 @@ static void break_down(const struct heap_snapshot *s, uint32_t node, struct summ
 static uint32_t find_gc_roots(const struct heap_snapshot *s)
 {
 	for (uint32_t e = heap_edge_begin(s, s->root); e < heap_edge_end(s, s->root); e++) {
-		uint32_t t = s->edge_to[e];
+		uint32_t t = heap_edge_to(s, e);
 		if (heap_node_kind(s, t) == HEAP_NODE_SYNTHETIC && !strcmp(heap_node_name(s, t), "(GC roots)"))
 			return t;
 	}
@@ -242,7 +242,7 @@ static void list_roots(const struct heap_snapshot *s, struct heap_summary *sum)
 	uint32_t begin = heap_edge_begin(s, sum->gc_roots), end = heap_edge_end(s, sum->gc_roots);
 	sum->roots = lh_calloc(LH_MAX(end - begin, 1), sizeof(*sum->roots));
 	for (uint32_t e = begin; e < end; e++)
-		break_down(s, s->edge_to[e], &sum->roots[sum->root_count++]);
+		break_down(s, heap_edge_to(s, e), &sum->roots[sum->root_count++]);
 }
 
 static void rank_fanout(const struct heap_snapshot *s, struct heap_summary *sum, size_t top)

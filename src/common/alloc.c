@@ -4,6 +4,8 @@
  */
 #include "lh.h"
 
+#include <sys/mman.h>
+
 void lh_out_of_memory(size_t size)
 {
 	fprintf(stderr, "leakhound: out of memory allocating %zu bytes\n", size);
@@ -56,4 +58,15 @@ void lh_grow(void **items, size_t *cap, size_t need, size_t elem_size)
 		n = n > SIZE_MAX / 2 ? need : n * 2;
 	*items = lh_realloc_array(*items, n, elem_size);
 	*cap = n;
+}
+
+void *lh_realloc_column(void *ptr, size_t count, size_t size)
+{
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	void *p = lh_realloc_array(ptr, count, size);
+	uintptr_t begin = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t end = ((uintptr_t)p + count * size) & ~(huge - 1);
+	if (end > begin)
+		madvise((void *)begin, end - begin, MADV_HUGEPAGE);
+	return p;
 }

@@ -23,7 +23,6 @@
 #include "source.h"
 
 enum field_role {
-	ROLE_IGNORED,
 	ROLE_NODE_TYPE,
 	ROLE_NODE_NAME,
 	ROLE_NODE_ID,
@@ -34,6 +33,15 @@ enum field_role {
 	ROLE_EDGE_TYPE,
 	ROLE_EDGE_NAME,
 	ROLE_EDGE_TO,
+	ROLE_COUNT
+};
+
+#define NO_FIELD UINT8_MAX
+
+/* Where each role's value sits in a record, from meta.node_fields / edge_fields. */
+struct layout {
+	unsigned stride;
+	uint8_t field[ROLE_COUNT]; /* NO_FIELD when the file lacks it */
 };
 
 struct field_spec {
@@ -90,15 +98,12 @@ struct reader {
 	uint64_t header_node_count, header_edge_count;
 	uint64_t meta_offset;
 
-	enum field_role node_roles[HEAP_MAX_FIELDS];
-	enum field_role edge_roles[HEAP_MAX_FIELDS];
+	struct layout nodes, edges;
 
-	size_t node_cap, edge_cap;
+	size_t node_cap, edge_cap, large_size_cap;
 	uint64_t nodes_read, edges_read;      /* complete records */
 	uint64_t nodes_end_offset, edges_end_offset;
 	uint64_t edge_count_sum;
-	uint32_t pending_edge_type;           /* of the edge record being read */
-	uint64_t pending_edge_name;
 
 	struct raw_array raw_nodes, raw_edges;
 
@@ -221,8 +226,10 @@ static bool read_meta(struct reader *r)
 
 /* Maps each declared field to its role; fails when a required field is missing. */
 static bool map_fields(struct reader *r, char **names, unsigned count, const struct field_spec *specs,
-		       size_t spec_count, enum field_role *roles, const char *what)
+		       size_t spec_count, struct layout *layout, const char *what)
 {
+	layout->stride = count;
+	memset(layout->field, NO_FIELD, sizeof(layout->field));
 	for (size_t i = 0; i < spec_count; i++) {
 		int found = -1;
 		for (unsigned f = 0; f < count; f++) {
@@ -233,7 +240,7 @@ static bool map_fields(struct reader *r, char **names, unsigned count, const str
 			found = (int)f;
 		}
 		if (found >= 0)
-			roles[found] = specs[i].role;
+			layout->field[specs[i].role] = (uint8_t)found;
 		else if (specs[i].required)
 			return lh_error_at(r->err, r->meta_offset, "%s has no '%s' field: not a V8 heap snapshot layout",
 					   what, specs[i].name);
@@ -258,18 +265,21 @@ static bool settle_layout(struct reader *r)
 	if (!r->have_node_count || !r->have_edge_count)
 		return lh_error_at(r->err, json_offset(&r->js), "snapshot lacks node_count or edge_count");
 	if (!map_fields(r, f->node_fields, f->node_field_count, node_field_specs, LH_ARRAY_LEN(node_field_specs),
-			r->node_roles, "meta.node_fields") ||
+			&r->nodes, "meta.node_fields") ||
 	    !map_fields(r, f->edge_fields, f->edge_field_count, edge_field_specs, LH_ARRAY_LEN(edge_field_specs),
-			r->edge_roles, "meta.edge_fields"))
+			&r->edges, "meta.edge_fields"))
 		return false;
 	if (!f->node_type_count || !f->edge_type_count)
 		return lh_error_at(r->err, r->meta_offset, "snapshot.meta lacks node_types or edge_types");
+	if (f->edge_type_count > HEAP_MAX_EDGE_TYPES)
+		return lh_error_at(r->err, r->meta_offset, "meta.edge_types lists more than %d types", HEAP_MAX_EDGE_TYPES);
 	for (unsigned t = 0; t < f->node_type_count; t++)
 		f->node_kind_of_type[t] = kind_of(f->node_types[t], node_kind_names, HEAP_NODE_KIND_COUNT);
 	for (unsigned t = 0; t < f->edge_type_count; t++)
 		f->edge_kind_of_type[t] = kind_of(f->edge_types[t], edge_kind_names, HEAP_EDGE_KIND_COUNT);
-	if (r->header_node_count >= UINT32_MAX || r->header_edge_count >= UINT32_MAX)
-		return lh_error_at(r->err, json_offset(&r->js), "node_count %llu or edge_count %llu is beyond 2^32-1",
+	if (r->header_node_count > HEAP_MAX_NODES || r->header_edge_count >= UINT32_MAX)
+		return lh_error_at(r->err, json_offset(&r->js),
+				   "node_count %llu or edge_count %llu is beyond what V8 can write (2^28 nodes, 2^32 edges)",
 				   (unsigned long long)r->header_node_count, (unsigned long long)r->header_edge_count);
 	r->layout_known = true;
 	return true;
@@ -311,6 +321,12 @@ static bool read_header(struct reader *r)
 
 /* MARK: - Nodes and edges */
 
+/*
+ * Numbers are gathered a record at a time (one node's or one edge's fields)
+ * and stored by store_node() / store_edge(), which know each field's
+ * position from the layout: no per-number dispatch in the hot loop.
+ */
+
 /* Plausible record count to allocate up front: the header's, capped by what the file can hold. */
 static size_t initial_capacity(const struct reader *r, uint64_t declared, unsigned stride)
 {
@@ -323,176 +339,158 @@ static size_t initial_capacity(const struct reader *r, uint64_t declared, unsign
 	return (size_t)LH_MAX(cap, 1);
 }
 
+static size_t next_capacity(size_t cap, size_t need, size_t initial)
+{
+	cap = cap ? cap : initial;
+	while (cap < need)
+		cap *= 2;
+	return cap;
+}
+
 static void grow_nodes(struct reader *r, size_t need)
 {
 	struct heap_snapshot *s = r->s;
-	size_t cap = r->node_cap;
-	if (need <= cap)
+	if (need <= r->node_cap)
 		return;
-	cap = cap ? cap : initial_capacity(r, r->header_node_count, r->s->format.node_field_count);
-	while (cap < need)
-		cap *= 2;
-	s->node_type = lh_realloc_array(s->node_type, cap, sizeof(*s->node_type));
-	s->node_name = lh_realloc_array(s->node_name, cap, sizeof(*s->node_name));
-	s->node_id = lh_realloc_array(s->node_id, cap, sizeof(*s->node_id));
-	s->node_self_size = lh_realloc_array(s->node_self_size, cap, sizeof(*s->node_self_size));
-	s->node_first_edge = lh_realloc_array(s->node_first_edge, cap + 1, sizeof(*s->node_first_edge));
-	for (unsigned f = 0; f < s->format.node_field_count; f++) {
-		if (r->node_roles[f] == ROLE_NODE_TRACE_ID)
-			s->node_trace_id = lh_realloc_array(s->node_trace_id, cap, sizeof(*s->node_trace_id));
-		if (r->node_roles[f] == ROLE_NODE_DETACHEDNESS)
-			s->node_detachedness = lh_realloc_array(s->node_detachedness, cap, 1);
-	}
+	size_t cap = next_capacity(r->node_cap, need,
+				   initial_capacity(r, r->header_node_count, s->format.node_field_count));
+	s->node_type = lh_realloc_column(s->node_type, cap, sizeof(*s->node_type));
+	s->node_name = lh_realloc_column(s->node_name, cap, sizeof(*s->node_name));
+	s->node_id = lh_realloc_column(s->node_id, cap, sizeof(*s->node_id));
+	s->node_self_size = lh_realloc_column(s->node_self_size, cap, sizeof(*s->node_self_size));
+	s->node_first_edge = lh_realloc_column(s->node_first_edge, cap + 1, sizeof(*s->node_first_edge));
+	if (s->node_trace_id)
+		s->node_trace_id = lh_realloc_column(s->node_trace_id, cap, sizeof(*s->node_trace_id));
+	if (s->node_detachedness)
+		s->node_detachedness = lh_realloc_column(s->node_detachedness, cap, 1);
 	r->node_cap = cap;
 }
 
 static void grow_edges(struct reader *r, size_t need)
 {
 	struct heap_snapshot *s = r->s;
-	size_t cap = r->edge_cap;
-	if (need <= cap)
+	if (need <= r->edge_cap)
 		return;
-	cap = cap ? cap : initial_capacity(r, r->header_edge_count, r->s->format.edge_field_count);
-	while (cap < need)
-		cap *= 2;
-	s->edge_type = lh_realloc_array(s->edge_type, cap, sizeof(*s->edge_type));
-	s->edge_name = lh_realloc_array(s->edge_name, cap, sizeof(*s->edge_name));
-	s->edge_to = lh_realloc_array(s->edge_to, cap, sizeof(*s->edge_to));
+	size_t cap = next_capacity(r->edge_cap, need,
+				   initial_capacity(r, r->header_edge_count, s->format.edge_field_count));
+	s->edge_target = lh_realloc_column(s->edge_target, cap, sizeof(*s->edge_target));
+	s->edge_name = lh_realloc_column(s->edge_name, cap, sizeof(*s->edge_name));
 	r->edge_cap = cap;
 }
 
 static uint32_t checked_u32(struct reader *r, uint64_t v, uint64_t offset, const char *what)
 {
-	if (v <= UINT32_MAX)
+	if (LH_LIKELY(v <= UINT32_MAX))
 		return (uint32_t)v;
 	fault(r, offset, "%s %llu does not fit in 32 bits", what, (unsigned long long)v);
 	return 0;
 }
 
-static void put_node_value(struct reader *r, size_t n, unsigned field, uint64_t v, uint64_t offset)
+/* Optional columns come into being with the first non-zero value. */
+static void *optional_column(struct reader *r, void *column, size_t elem_size)
+{
+	return column ? column : lh_calloc(r->node_cap, elem_size);
+}
+
+static void store_self_size(struct reader *r, size_t n, uint64_t size)
 {
 	struct heap_snapshot *s = r->s;
-	switch (r->node_roles[field]) {
-	case ROLE_NODE_TYPE:
-		if (v >= s->format.node_type_count) {
-			fault(r, offset, "node %zu has type %llu, but meta.node_types lists %u types", n,
-			      (unsigned long long)v, s->format.node_type_count);
-			v = 0;
-		}
-		s->node_type[n] = (uint8_t)v;
-		break;
-	case ROLE_NODE_NAME:
-		s->node_name[n] = checked_u32(r, v, offset, "node name index");
-		note_string_ref(r, v, offset, "node name");
-		break;
-	case ROLE_NODE_ID:
-		s->node_id[n] = checked_u32(r, v, offset, "node id");
-		break;
-	case ROLE_NODE_SELF_SIZE:
-		s->node_self_size[n] = v;
-		break;
-	case ROLE_NODE_EDGE_COUNT:
-		s->node_first_edge[n] = (uint32_t)r->edge_count_sum;
-		r->edge_count_sum += checked_u32(r, v, offset, "edge_count");
-		if (r->edge_count_sum >= UINT32_MAX) {
-			fault(r, offset, "edge_count values sum past 2^32-1");
-			r->edge_count_sum = 0;
-		}
-		break;
-	case ROLE_NODE_TRACE_ID:
-		s->node_trace_id[n] = checked_u32(r, v, offset, "trace_node_id");
-		break;
-	case ROLE_NODE_DETACHEDNESS:
-		if (v > 2)
-			fault(r, offset, "node %zu has detachedness %llu, expected 0, 1 or 2", n, (unsigned long long)v);
-		s->node_detachedness[n] = (uint8_t)LH_MIN(v, 2);
-		break;
-	default:
-		break;
+	if (LH_LIKELY(size < HEAP_SIZE_IN_TABLE)) {
+		s->node_self_size[n] = (uint32_t)size;
+		return;
+	}
+	s->node_self_size[n] = HEAP_SIZE_IN_TABLE;
+	lh_grow((void **)&s->large_sizes, &r->large_size_cap, s->large_size_count + 1, sizeof(*s->large_sizes));
+	s->large_sizes[s->large_size_count++] = (struct heap_large_size){ (uint32_t)n, size };
+}
+
+static void store_node(struct reader *r, size_t n, const uint64_t *v, uint64_t offset)
+{
+	struct heap_snapshot *s = r->s;
+	const struct layout *l = &r->nodes;
+	uint64_t type = v[l->field[ROLE_NODE_TYPE]];
+	if (LH_UNLIKELY(type >= s->format.node_type_count)) {
+		fault(r, offset, "node %zu has type %llu, but meta.node_types lists %u types", n,
+		      (unsigned long long)type, s->format.node_type_count);
+		type = 0;
+	}
+	s->node_type[n] = (uint8_t)type;
+	uint64_t name = v[l->field[ROLE_NODE_NAME]];
+	s->node_name[n] = checked_u32(r, name, offset, "node name index");
+	if (LH_UNLIKELY(name > r->max_string_ref || !r->max_string_ref_what))
+		note_string_ref(r, name, offset, "node name");
+	s->node_id[n] = checked_u32(r, v[l->field[ROLE_NODE_ID]], offset, "node id");
+	store_self_size(r, n, v[l->field[ROLE_NODE_SELF_SIZE]]);
+	s->node_first_edge[n] = (uint32_t)r->edge_count_sum;
+	r->edge_count_sum += checked_u32(r, v[l->field[ROLE_NODE_EDGE_COUNT]], offset, "edge_count");
+	if (LH_UNLIKELY(r->edge_count_sum >= UINT32_MAX)) {
+		fault(r, offset, "edge_count values sum past 2^32-1");
+		r->edge_count_sum = 0;
+	}
+	if (l->field[ROLE_NODE_TRACE_ID] != NO_FIELD && v[l->field[ROLE_NODE_TRACE_ID]]) {
+		s->node_trace_id = optional_column(r, s->node_trace_id, sizeof(*s->node_trace_id));
+		s->node_trace_id[n] = checked_u32(r, v[l->field[ROLE_NODE_TRACE_ID]], offset, "trace_node_id");
+	}
+	if (l->field[ROLE_NODE_DETACHEDNESS] != NO_FIELD && v[l->field[ROLE_NODE_DETACHEDNESS]]) {
+		uint64_t d = v[l->field[ROLE_NODE_DETACHEDNESS]];
+		if (d > 2)
+			fault(r, offset, "node %zu has detachedness %llu, expected 0, 1 or 2", n, (unsigned long long)d);
+		s->node_detachedness = optional_column(r, s->node_detachedness, 1);
+		s->node_detachedness[n] = (uint8_t)LH_MIN(d, 2);
 	}
 }
 
-/* Converts a to_node offset into an ordinal, counting the ones V8 could not have written. */
-static uint32_t edge_target(struct reader *r, size_t e, uint64_t v, uint64_t offset)
+/* A to_node offset as an ordinal; counts the ones V8 could not have written. */
+static uint32_t edge_target(struct reader *r, size_t e, uint64_t to, uint64_t offset)
 {
 	unsigned stride = r->s->format.node_field_count;
-	if (LH_LIKELY(v % stride == 0 && v / stride < r->header_node_count))
-		return (uint32_t)(v / stride);
+	if (LH_LIKELY(to % stride == 0 && to / stride < r->header_node_count))
+		return (uint32_t)(to / stride);
 	r->bad_edges++;
 	if (!r->opts->lenient_edges)
 		fault(r, offset, "edge %zu has to_node %llu, which is not a node offset (a multiple of %u below %llu)",
-		      e, (unsigned long long)v, stride, (unsigned long long)(r->header_node_count * stride));
+		      e, (unsigned long long)to, stride, (unsigned long long)(r->header_node_count * stride));
 	return r->s->root;
 }
 
-static void put_edge_value(struct reader *r, size_t e, unsigned field, uint64_t v, uint64_t offset)
+static void store_edge(struct reader *r, size_t e, const uint64_t *v, uint64_t offset)
 {
 	struct heap_snapshot *s = r->s;
-	switch (r->edge_roles[field]) {
-	case ROLE_EDGE_TYPE:
-		if (v >= s->format.edge_type_count) {
-			fault(r, offset, "edge %zu has type %llu, but meta.edge_types lists %u types", e,
-			      (unsigned long long)v, s->format.edge_type_count);
-			v = 0;
-		}
-		s->edge_type[e] = (uint8_t)v;
-		break;
-	case ROLE_EDGE_NAME:
-		s->edge_name[e] = checked_u32(r, v, offset, "edge name_or_index");
-		r->pending_edge_name = v;
-		break;
-	case ROLE_EDGE_TO:
-		s->edge_to[e] = edge_target(r, e, v, offset);
-		break;
-	default:
-		break;
+	const struct layout *l = &r->edges;
+	uint64_t type = v[l->field[ROLE_EDGE_TYPE]];
+	if (LH_UNLIKELY(type >= s->format.edge_type_count)) {
+		fault(r, offset, "edge %zu has type %llu, but meta.edge_types lists %u types", e,
+		      (unsigned long long)type, s->format.edge_type_count);
+		type = 0;
 	}
+	uint32_t target = edge_target(r, e, v[l->field[ROLE_EDGE_TO]], offset);
+	s->edge_target[e] = target | (uint32_t)type << HEAP_TARGET_BITS;
+	uint64_t name = v[l->field[ROLE_EDGE_NAME]];
+	s->edge_name[e] = checked_u32(r, name, offset, "edge name_or_index");
+	if (!heap_edge_is_indexed(s, (uint32_t)e) && LH_UNLIKELY(name > r->max_string_ref || !r->max_string_ref_what))
+		note_string_ref(r, name, offset, "edge name");
 }
-
-/* The edge's name is a string index unless its type is element or hidden: known once the record is whole. */
-static void finish_edge_record(struct reader *r, size_t e, uint64_t offset)
-{
-	if (!heap_edge_is_indexed(r->s, (uint32_t)e))
-		note_string_ref(r, r->s->edge_name[e], offset, "edge name");
-}
-
-typedef void (*put_value_fn)(struct reader *r, size_t record, unsigned field, uint64_t v, uint64_t offset);
 
 struct array_kind {
 	const char *name;
-	put_value_fn put;
+	struct layout *layout;
 	void (*grow)(struct reader *r, size_t need);
-	void (*finish_record)(struct reader *r, size_t record, uint64_t offset);
+	void (*store)(struct reader *r, size_t record, const uint64_t *v, uint64_t offset);
 	uint64_t *records_read;
 	uint64_t *end_offset;
-	unsigned stride;
+	uint64_t limit;
 };
 
 static struct array_kind nodes_kind(struct reader *r)
 {
-	return (struct array_kind){ "nodes", put_node_value, grow_nodes, NULL, &r->nodes_read,
-				    &r->nodes_end_offset, r->s->format.node_field_count };
+	return (struct array_kind){ "nodes", &r->nodes, grow_nodes, store_node, &r->nodes_read,
+				    &r->nodes_end_offset, HEAP_MAX_NODES };
 }
 
 static struct array_kind edges_kind(struct reader *r)
 {
-	return (struct array_kind){ "edges", put_edge_value, grow_edges, finish_edge_record, &r->edges_read,
-				    &r->edges_end_offset, r->s->format.edge_field_count };
-}
-
-/* Stores one value at position i of the array; records grow as they start. */
-static inline void put_value(struct reader *r, const struct array_kind *k, size_t *record, unsigned *field,
-			     uint64_t v, uint64_t offset)
-{
-	if (*field == 0)
-		k->grow(r, *record + 1);
-	k->put(r, *record, *field, v, offset);
-	if (++*field == k->stride) {
-		if (k->finish_record)
-			k->finish_record(r, *record, offset);
-		*field = 0;
-		++*record;
-	}
+	return (struct array_kind){ "edges", &r->edges, grow_edges, store_edge, &r->edges_read,
+				    &r->edges_end_offset, UINT32_MAX - 1 };
 }
 
 static bool finish_array(struct reader *r, const struct array_kind *k, size_t records, unsigned field, uint64_t offset)
@@ -501,22 +499,33 @@ static bool finish_array(struct reader *r, const struct array_kind *k, size_t re
 	*k->end_offset = offset;
 	if (field != 0)
 		return lh_error_at(r->err, offset, "the %s array ends inside a record: its length is not a multiple of %u fields",
-				   k->name, k->stride);
+				   k->name, k->layout->stride);
 	return true;
 }
 
-static bool read_numbers_direct(struct reader *r, const struct array_kind *k)
+static bool too_many(struct reader *r, const struct array_kind *k, uint64_t offset)
+{
+	return lh_error_at(r->err, offset, "more than %llu records in the %s array: V8 cannot write such a snapshot",
+			   (unsigned long long)k->limit, k->name);
+}
+
+static bool read_records(struct reader *r, const struct array_kind *k)
 {
 	struct json_stream *js = &r->js;
+	unsigned stride = k->layout->stride;
+	uint64_t v[HEAP_MAX_FIELDS];
 	size_t record = 0;
 	unsigned field = 0;
 	bool first = true;
-	uint64_t v;
 	int rc;
-	while ((rc = json_array_next_uint(js, &first, &v)) > 0) {
-		if (LH_UNLIKELY(record >= UINT32_MAX - 1))
-			return lh_error_at(r->err, token_offset(r), "more than 2^32-2 records in the %s array", k->name);
-		put_value(r, k, &record, &field, v, token_offset(r));
+	while ((rc = json_array_next_uint(js, &first, &v[field])) > 0) {
+		if (++field < stride)
+			continue;
+		field = 0;
+		if (LH_UNLIKELY(record >= k->limit))
+			return too_many(r, k, token_offset(r));
+		k->grow(r, record + 1);
+		k->store(r, record++, v, token_offset(r));
 	}
 	return rc == 0 && finish_array(r, k, record, field, json_offset(js));
 }
@@ -538,16 +547,17 @@ static bool read_numbers_raw(struct reader *r, struct raw_array *raw)
 
 static bool replay_raw(struct reader *r, const struct array_kind *k, struct raw_array *raw)
 {
-	size_t record = 0;
-	unsigned field = 0;
-	for (size_t i = 0; i < raw->len; i++) {
-		if (record >= UINT32_MAX - 1)
-			return lh_error_at(r->err, raw->offset, "more than 2^32-2 records in the %s array", k->name);
-		put_value(r, k, &record, &field, raw->values[i], raw->offset);
+	unsigned stride = k->layout->stride;
+	size_t records = raw->len / stride;
+	if (records > k->limit)
+		return too_many(r, k, raw->offset);
+	for (size_t i = 0; i < records; i++) {
+		k->grow(r, i + 1);
+		k->store(r, i, raw->values + i * stride, raw->offset);
 	}
 	free(raw->values);
 	raw->values = NULL;
-	return finish_array(r, k, record, field, raw->offset);
+	return finish_array(r, k, records, (unsigned)(raw->len % stride), raw->offset);
 }
 
 static bool read_numbers(struct reader *r, const char *name, bool *seen)
@@ -562,7 +572,7 @@ static bool read_numbers(struct reader *r, const char *name, bool *seen)
 	if (!r->layout_known)
 		return read_numbers_raw(r, nodes ? &r->raw_nodes : &r->raw_edges);
 	struct array_kind k = nodes ? nodes_kind(r) : edges_kind(r);
-	return read_numbers_direct(r, &k);
+	return read_records(r, &k);
 }
 
 /* MARK: - Strings */
@@ -701,22 +711,19 @@ static void shrink_to_fit(struct reader *r)
 {
 	struct heap_snapshot *s = r->s;
 	size_t n = s->node_count, e = LH_MAX(s->edge_count, 1);
-	s->node_type = lh_realloc(s->node_type, n);
-	s->node_name = lh_realloc_array(s->node_name, n, sizeof(uint32_t));
-	s->node_id = lh_realloc_array(s->node_id, n, sizeof(uint32_t));
-	s->node_self_size = lh_realloc_array(s->node_self_size, n, sizeof(uint64_t));
-	s->node_first_edge = lh_realloc_array(s->node_first_edge, n + 1, sizeof(uint32_t));
+	s->node_type = lh_realloc_column(s->node_type, n, 1);
+	s->node_name = lh_realloc_column(s->node_name, n, sizeof(uint32_t));
+	s->node_id = lh_realloc_column(s->node_id, n, sizeof(uint32_t));
+	s->node_self_size = lh_realloc_column(s->node_self_size, n, sizeof(uint32_t));
+	s->node_first_edge = lh_realloc_column(s->node_first_edge, n + 1, sizeof(uint32_t));
 	if (s->node_trace_id)
-		s->node_trace_id = lh_realloc_array(s->node_trace_id, n, sizeof(uint32_t));
+		s->node_trace_id = lh_realloc_column(s->node_trace_id, n, sizeof(uint32_t));
 	if (s->node_detachedness)
-		s->node_detachedness = lh_realloc(s->node_detachedness, n);
-	if (!s->edge_type)
-		grow_edges(r, 1);
-	s->edge_type = lh_realloc(s->edge_type, e);
-	s->edge_name = lh_realloc_array(s->edge_name, e, sizeof(uint32_t));
-	s->edge_to = lh_realloc_array(s->edge_to, e, sizeof(uint32_t));
-	s->string_bytes = lh_realloc(r->strings.data, LH_MAX(r->strings.len, 1));
-	s->string_offset = lh_realloc_array(r->string_offsets, (size_t)s->string_count + 1, sizeof(uint64_t));
+		s->node_detachedness = lh_realloc_column(s->node_detachedness, n, 1);
+	s->edge_target = lh_realloc_column(s->edge_target, e, sizeof(uint32_t));
+	s->edge_name = lh_realloc_column(s->edge_name, e, sizeof(uint32_t));
+	s->string_bytes = lh_realloc_column(r->strings.data, LH_MAX(r->strings.len, 1), 1);
+	s->string_offset = lh_realloc_column(r->string_offsets, (size_t)s->string_count + 1, sizeof(uint64_t));
 	r->strings.data = NULL;
 	r->string_offsets = NULL;
 }
@@ -738,6 +745,8 @@ static bool read_snapshot(struct reader *r)
 		return false;
 	if (!r->node_cap)
 		grow_nodes(r, 1);
+	if (!r->edge_cap)
+		grow_edges(r, 1);
 	if (!check_counts(r) || !check_faults(r))
 		return false;
 	r->s->bad_edges = r->bad_edges;
@@ -800,9 +809,9 @@ void heap_snapshot_free(struct heap_snapshot *s)
 	free(s->node_first_edge);
 	free(s->node_trace_id);
 	free(s->node_detachedness);
-	free(s->edge_type);
+	free(s->large_sizes);
+	free(s->edge_target);
 	free(s->edge_name);
-	free(s->edge_to);
 	free(s->string_bytes);
 	free(s->string_offset);
 	free(s);
@@ -815,7 +824,20 @@ const char *heap_node_type_name(const struct heap_snapshot *s, uint32_t n)
 
 const char *heap_edge_type_name(const struct heap_snapshot *s, uint32_t e)
 {
-	return s->format.edge_types[s->edge_type[e]];
+	return s->format.edge_types[heap_edge_type(s, e)];
+}
+
+uint64_t heap_large_self_size(const struct heap_snapshot *s, uint32_t n)
+{
+	size_t lo = 0, hi = s->large_size_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->large_sizes[mid].node < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->large_size_count && s->large_sizes[lo].node == n ? s->large_sizes[lo].size : HEAP_SIZE_IN_TABLE;
 }
 
 const char *heap_node_kind_name(enum heap_node_kind kind)

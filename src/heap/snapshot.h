@@ -1,15 +1,24 @@
 /*
  * snapshot.h - the V8 heap snapshot model: what every analysis reads.
  *
- * A snapshot is a graph of up to ~2^28 nodes and several times as many
- * edges. It is stored column-wise (one array per field) so that a pass that
- * needs only edge targets touches only edge targets, and so that memory is
- * a fraction of the JSON text: about 9 bytes per edge and 25 per node.
+ * A snapshot is a graph of up to 2^28 nodes (V8's limit) and several times
+ * as many edges. It is stored column-wise (one array per field) so that a
+ * pass that needs only edge targets touches only edge targets, and so that
+ * memory stays well under the JSON text: 8 bytes per edge and 17 per node
+ * (the text takes about 15 and 35).
  *
  *   - Node i (an ordinal, 0..node_count-1; node 0 is the root) has its
  *     outgoing edges at [node_first_edge[i], node_first_edge[i+1]).
- *   - edge_to[] holds target ordinals (the file's to_node offsets divided by
- *     the node field count, checked on the way in).
+ *   - edge_target[] packs the target ordinal (the file's to_node offset
+ *     divided by the node field count, checked on the way in) in the low 28
+ *     bits and the edge type in the high 4: read them with heap_edge_to()
+ *     and heap_edge_type().
+ *   - node_self_size[] holds 32 bits; the rare larger sizes (V8 writes up to
+ *     48 bits, e.g. for ArrayBuffer backing stores) sit in a sorted side
+ *     table: read sizes with heap_node_self_size().
+ *   - trace_node_id and detachedness are stored only when some node has a
+ *     non-zero value (Node.js writes zeros unless allocation tracking or an
+ *     embedder sets them).
  *   - Strings live in one arena: string i is a NUL-terminated run at
  *     string_bytes + string_offset[i], string_offset[i+1] - string_offset[i] - 1
  *     bytes long (it may contain NULs written as \u0000).
@@ -61,6 +70,10 @@ enum heap_edge_kind {
 
 #define HEAP_MAX_FIELDS 32
 #define HEAP_MAX_TYPES 64
+#define HEAP_MAX_EDGE_TYPES 16
+#define HEAP_TARGET_BITS 28
+#define HEAP_MAX_NODES (1u << HEAP_TARGET_BITS)
+#define HEAP_SIZE_IN_TABLE UINT32_MAX /* node_self_size[] marker: look in large_sizes */
 
 /* The layout the file declared in snapshot.meta, kept for reports. */
 struct heap_format {
@@ -85,14 +98,16 @@ struct heap_snapshot {
 	uint8_t *node_type;
 	uint32_t *node_name;          /* string index */
 	uint32_t *node_id;
-	uint64_t *node_self_size;     /* full 64 bits: V8 writes sizes past 2^32 */
+	uint32_t *node_self_size;     /* or HEAP_SIZE_IN_TABLE: use heap_node_self_size() */
 	uint32_t *node_first_edge;    /* node_count + 1 entries */
-	uint32_t *node_trace_id;      /* NULL when the file has no trace_node_id field */
-	uint8_t *node_detachedness;   /* NULL when the file has no detachedness field */
+	uint32_t *node_trace_id;      /* NULL when absent or all zero */
+	uint8_t *node_detachedness;   /* NULL when absent or all zero; else 0 unknown, 1 attached, 2 detached */
 
-	uint8_t *edge_type;
+	size_t large_size_count;      /* self sizes >= HEAP_SIZE_IN_TABLE, by ascending node */
+	struct heap_large_size { uint32_t node; uint64_t size; } *large_sizes;
+
+	uint32_t *edge_target;        /* target ordinal | type << HEAP_TARGET_BITS */
 	uint32_t *edge_name;          /* string index, or the index of element/hidden edges */
-	uint32_t *edge_to;            /* target ordinal */
 
 	char *string_bytes;
 	uint64_t *string_offset;      /* string_count + 1 entries */
@@ -140,9 +155,28 @@ static inline enum heap_node_kind heap_node_kind(const struct heap_snapshot *s, 
 	return (enum heap_node_kind)s->format.node_kind_of_type[s->node_type[n]];
 }
 
+static inline uint32_t heap_edge_to(const struct heap_snapshot *s, uint32_t e)
+{
+	return s->edge_target[e] & (HEAP_MAX_NODES - 1);
+}
+
+/* The file's own edge type index (into format.edge_types). */
+static inline unsigned heap_edge_type(const struct heap_snapshot *s, uint32_t e)
+{
+	return s->edge_target[e] >> HEAP_TARGET_BITS;
+}
+
 static inline enum heap_edge_kind heap_edge_kind(const struct heap_snapshot *s, uint32_t e)
 {
-	return (enum heap_edge_kind)s->format.edge_kind_of_type[s->edge_type[e]];
+	return (enum heap_edge_kind)s->format.edge_kind_of_type[heap_edge_type(s, e)];
+}
+
+uint64_t heap_large_self_size(const struct heap_snapshot *s, uint32_t n);
+
+static inline uint64_t heap_node_self_size(const struct heap_snapshot *s, uint32_t n)
+{
+	uint32_t size = s->node_self_size[n];
+	return LH_LIKELY(size != HEAP_SIZE_IN_TABLE) ? size : heap_large_self_size(s, n);
 }
 
 static inline uint32_t heap_edge_begin(const struct heap_snapshot *s, uint32_t n)

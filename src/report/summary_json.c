@@ -107,7 +107,7 @@ static void write_fanout(struct json_writer *w, const struct heap_snapshot *s, c
 		jw_key_bool(w, "targets_vary", grp->targets_vary);
 		jw_key(w, "target");
 		jw_object_begin(w);
-		write_node(w, s, s->edge_to[grp->edge]);
+		write_node(w, s, heap_edge_to(s, grp->edge));
 		jw_object_end(w);
 		jw_object_end(w);
 	}

@@ -159,7 +159,7 @@ static void print_groups(FILE *out, const struct heap_snapshot *s, const struct 
 {
 	for (size_t g = 0; g < f->group_count; g++) {
 		const struct summary_target_group *grp = &f->groups[g];
-		uint32_t target = s->edge_to[grp->edge];
+		uint32_t target = heap_edge_to(s, grp->edge);
 		char n[32], pct[16], label[160], edge[128];
 		if (grp->targets_vary) {
 			char *cls = heap_class_name(s, target);

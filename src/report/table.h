@@ -1,5 +1,5 @@
 /*
- * table.h - aligned text tables and human-readable numbers for reports.
+ * table.h - aligned text tables for reports.
  *
  * A table collects its cells first and prints once, so every column is as
  * wide as its widest cell. Widths count UTF-8 characters, not bytes, so
@@ -9,7 +9,7 @@
 #ifndef LH_REPORT_TABLE_H
 #define LH_REPORT_TABLE_H
 
-#include "../common/lh.h"
+#include "../common/format.h"
 
 #define TABLE_MAX_COLUMNS 8
 
@@ -30,12 +30,5 @@ void table_limit_width(struct table *t, size_t column, size_t width);
 void table_add_row(struct table *t, ...); /* exactly `columns` const char * cells */
 void table_print(const struct table *t, FILE *out, const char *indent);
 void table_free(struct table *t);
-
-/* "1,234,567" */
-const char *fmt_count(char *buf, size_t size, uint64_t n);
-/* "1.5 MiB", "812 B" */
-const char *fmt_bytes(char *buf, size_t size, uint64_t n);
-/* "12.3%" */
-const char *fmt_percent(char *buf, size_t size, double pct);
 
 #endif

@@ -1,0 +1,16 @@
+/*
+ * format.h - numbers as people read them: "1,234,567", "1.50 MiB", "12.3%".
+ *
+ * Each function writes into the caller's buffer and returns it, so calls
+ * can sit inside printf arguments.
+ */
+#ifndef LH_FORMAT_H
+#define LH_FORMAT_H
+
+#include "lh.h"
+
+const char *fmt_count(char *buf, size_t size, uint64_t n);
+const char *fmt_bytes(char *buf, size_t size, uint64_t n);
+const char *fmt_percent(char *buf, size_t size, double pct);
+
+#endif
