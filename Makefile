@@ -61,7 +61,7 @@ fuzz: deps
 	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
 		fuzz/fuzz_reader.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_reader -lz
 	$(BUILD)/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-		-dict=fuzz/heapsnapshot.dict $(BUILD)/fuzz/corpus tests/data
+		-dict=fuzz/heapsnapshot.dict $(BUILD)/fuzz/corpus tests/data/fuzz-seeds
 
 bench: all
 	bash bench/summary.sh

@@ -35,11 +35,13 @@ enum lh_exit {
 #if defined(__GNUC__)
 #define LH_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define LH_NORETURN __attribute__((noreturn))
+#define LH_ALWAYS_INLINE __attribute__((always_inline))
 #define LH_LIKELY(x) __builtin_expect(!!(x), 1)
 #define LH_UNLIKELY(x) __builtin_expect(!!(x), 0)
 #else
 #define LH_PRINTF(f, a)
 #define LH_NORETURN
+#define LH_ALWAYS_INLINE
 #define LH_LIKELY(x) (x)
 #define LH_UNLIKELY(x) (x)
 #endif

@@ -27,8 +27,18 @@ static void pass_u64(const uint64_t *from, uint64_t *to, size_t n, unsigned shif
 		to[count[from[i] >> shift & (RADIX_BUCKETS - 1)]++] = from[i];
 }
 
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
 void lh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
 {
+	if (n < RADIX_BUCKETS) { /* the bucket table would cost more than the sort */
+		qsort(a, n, sizeof(*a), compare_u64);
+		return;
+	}
 	size_t *count = lh_malloc(RADIX_BUCKETS * sizeof(*count));
 	uint64_t *from = a, *to = tmp;
 	for (unsigned shift = 0; shift < key_bits; shift += RADIX_BITS) {

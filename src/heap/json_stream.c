@@ -18,7 +18,9 @@ void json_stream_init(struct json_stream *js, struct heap_source *src, struct lh
 	memset(js, 0, sizeof(*js));
 	js->src = src;
 	js->err = err;
-	js->cap = JSON_BUFFER_SIZE;
+	uint64_t file_size = heap_source_file_size(src);
+	js->cap = file_size && file_size < JSON_BUFFER_SIZE && !heap_source_is_gzip(src) ? (size_t)file_size + 64
+											  : JSON_BUFFER_SIZE;
 	js->buf = lh_malloc(js->cap + 1);
 	js->p = js->end = js->buf;
 	js->buf[0] = '\0';

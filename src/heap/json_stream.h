@@ -91,7 +91,7 @@ static inline bool json_is_space(char c)
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
-static inline int json_array_next_uint(struct json_stream *js, bool *first, uint64_t *out)
+LH_ALWAYS_INLINE static inline int json_array_next_uint(struct json_stream *js, bool *first, uint64_t *out)
 {
 	const char *p = js->p;
 	if (LH_UNLIKELY(js->end - p < 64))
