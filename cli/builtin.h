@@ -17,6 +17,7 @@
 #include "../src/heap/snapshot.h"
 
 int cmd_summary(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /* Prints "leakhound: FILE: byte N: message" on stderr and returns LH_EXIT_BAD_INPUT. */
 int cli_input_error(const char *file, const struct lh_error *err);

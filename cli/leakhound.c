@@ -16,6 +16,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "summary", cmd_summary, "what a heap snapshot holds, including what DevTools hides, and findings" },
+	{ "top", cmd_top, "the largest retained sizes, by object or class (DevTools' or memlab's numbers)" },
 };
 
 static void print_help(FILE *out)

@@ -8,15 +8,12 @@ bool heap_class_is_named(enum heap_node_kind kind)
 	return kind == HEAP_NODE_OBJECT || kind == HEAP_NODE_NATIVE;
 }
 
-/* "<div class=x>" -> "<div>", also after a "Detached " prefix, as DevTools does. */
+/* "<div class=x>" -> "<div>", also after a "Detached " prefix, as DevTools does (HeapSnapshot.ts, getNodeClassIndex). */
 char *heap_class_of_name(const char *name)
 {
-	const char *tag = name;
-	if (!strncmp(tag, "Detached ", 9))
-		tag += 9;
-	size_t len = strlen(name);
-	const char *space = tag[0] == '<' ? strchr(tag, ' ') : NULL;
-	if (!space || name[len - 1] != '>')
+	size_t skip = !strncmp(name, "Detached <", 10) ? 10 : name[0] == '<' ? 1 : 0;
+	const char *space = skip ? strchr(name + skip, ' ') : NULL;
+	if (!space)
 		return lh_strdup(name);
 	size_t keep = (size_t)(space - name);
 	char *out = lh_malloc(keep + 2);

@@ -219,6 +219,7 @@ static inline bool heap_edge_is_indexed(const struct heap_snapshot *s, uint32_t 
 /* The type name the file uses for node n / edge e. */
 const char *heap_node_type_name(const struct heap_snapshot *s, uint32_t n);
 const char *heap_edge_type_name(const struct heap_snapshot *s, uint32_t e);
-const char *heap_node_kind_name(enum heap_node_kind kind);
+/* Ordinal of the node with this id, or UINT32_MAX (a linear scan: ids need not ascend). */
+uint32_t heap_node_by_id(const struct heap_snapshot *s, uint32_t id);
 
 #endif

@@ -93,6 +93,12 @@ void jw_uint(struct json_writer *w, uint64_t v)
 	fprintf(w->out, "%llu", (unsigned long long)v);
 }
 
+void jw_int(struct json_writer *w, int64_t v)
+{
+	before_item(w);
+	fprintf(w->out, "%lld", (long long)v);
+}
+
 void jw_double(struct json_writer *w, double v)
 {
 	before_item(w);
@@ -121,6 +127,12 @@ void jw_key_uint(struct json_writer *w, const char *key, uint64_t v)
 {
 	jw_key(w, key);
 	jw_uint(w, v);
+}
+
+void jw_key_int(struct json_writer *w, const char *key, int64_t v)
+{
+	jw_key(w, key);
+	jw_int(w, v);
 }
 
 void jw_key_double(struct json_writer *w, const char *key, double v)

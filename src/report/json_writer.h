@@ -30,6 +30,7 @@ void jw_key(struct json_writer *w, const char *key);
 void jw_string(struct json_writer *w, const char *s);
 void jw_string_len(struct json_writer *w, const char *s, size_t len);
 void jw_uint(struct json_writer *w, uint64_t v);
+void jw_int(struct json_writer *w, int64_t v);
 void jw_double(struct json_writer *w, double v);
 void jw_bool(struct json_writer *w, bool v);
 void jw_null(struct json_writer *w);
@@ -37,6 +38,7 @@ void jw_null(struct json_writer *w);
 /* Shorthands for a key followed by a value. */
 void jw_key_string(struct json_writer *w, const char *key, const char *s);
 void jw_key_uint(struct json_writer *w, const char *key, uint64_t v);
+void jw_key_int(struct json_writer *w, const char *key, int64_t v);
 void jw_key_double(struct json_writer *w, const char *key, double v);
 void jw_key_bool(struct json_writer *w, const char *key, bool v);
 

@@ -1,0 +1,36 @@
+/*
+ * class_stats.h - DevTools' Summary view: per class (constructor), the
+ * count, shallow and retained size of its instances.
+ *
+ * As in DevTools (HeapSnapshot.ts, buildAggregates and
+ * calculateClassesRetainedSize): only nodes with a non-zero self size
+ * count; a class's retained size adds up its instances that no other
+ * counted instance of the same class dominates (so nested instances are
+ * not counted twice); its distance is the smallest of its instances'.
+ * Sizes are those of the retention mode (DevTools moves backing-store
+ * sizes to their owners).
+ */
+#ifndef LH_ANALYSIS_CLASS_STATS_H
+#define LH_ANALYSIS_CLASS_STATS_H
+
+#include "../common/strmap.h"
+#include "retention.h"
+
+struct class_row {
+	uint32_t id;              /* index into names.names */
+	uint64_t count;
+	uint64_t self_size;
+	uint64_t retained_size;
+	int32_t distance;
+};
+
+struct class_stats {
+	struct strmap names;      /* class names by id */
+	size_t count;
+	struct class_row *rows;   /* by id */
+};
+
+struct class_stats *class_stats_compute(const struct heap_snapshot *s, const struct retention *r);
+void class_stats_free(struct class_stats *c);
+
+#endif

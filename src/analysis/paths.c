@@ -1,0 +1,109 @@
+/*
+ * paths.c - shortest retainer paths (paths.h).
+ */
+#include "paths.h"
+
+struct path_tree *path_tree_build(const struct heap_snapshot *s, bool follow_weak)
+{
+	struct path_tree *t = lh_calloc(1, sizeof(*t));
+	size_t n = s->node_count;
+	t->via_edge = lh_malloc(n * sizeof(uint32_t));
+	t->depth = lh_malloc(n * sizeof(uint32_t));
+	t->edge_source = lh_malloc(LH_MAX((size_t)s->edge_count, 1) * sizeof(uint32_t));
+	memset(t->via_edge, 0xff, n * sizeof(uint32_t));
+	memset(t->depth, 0xff, n * sizeof(uint32_t));
+	for (uint32_t v = 0; v < s->node_count; v++)
+		for (uint32_t e = heap_edge_begin(s, v); e < heap_edge_end(s, v); e++)
+			t->edge_source[e] = v;
+	uint32_t *queue = lh_malloc(n * sizeof(uint32_t));
+	size_t head = 0, tail = 0;
+	queue[tail++] = s->root;
+	t->depth[s->root] = 0;
+	while (head < tail) {
+		uint32_t v = queue[head++];
+		for (uint32_t e = heap_edge_begin(s, v); e < heap_edge_end(s, v); e++) {
+			uint32_t to = heap_edge_to(s, e);
+			if (t->depth[to] != UINT32_MAX || (!follow_weak && heap_edge_kind(s, e) == HEAP_EDGE_WEAK))
+				continue;
+			t->depth[to] = t->depth[v] + 1;
+			t->via_edge[to] = e;
+			queue[tail++] = to;
+		}
+	}
+	free(queue);
+	return t;
+}
+
+void path_tree_free(struct path_tree *t)
+{
+	if (!t)
+		return;
+	free(t->via_edge);
+	free(t->depth);
+	free(t->edge_source);
+	free(t);
+}
+
+/* The shortest path to n, then `last` appended if given. */
+static struct retainer_path path_through(const struct heap_snapshot *s, const struct path_tree *t, uint32_t n,
+					 uint32_t last)
+{
+	(void)s;
+	struct retainer_path p = { 0 };
+	size_t len = t->depth[n] + (last != UINT32_MAX);
+	p.edges = lh_malloc(LH_MAX(len, 1) * sizeof(uint32_t));
+	p.length = len;
+	size_t i = len;
+	if (last != UINT32_MAX)
+		p.edges[--i] = last;
+	for (uint32_t v = n; t->via_edge[v] != UINT32_MAX; v = t->edge_source[t->via_edge[v]])
+		p.edges[--i] = t->via_edge[v];
+	return p;
+}
+
+struct candidate {
+	uint32_t edge;
+	uint32_t depth;
+};
+
+static int by_depth(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return x->edge < y->edge ? -1 : x->edge > y->edge;
+}
+
+size_t paths_to(const struct heap_snapshot *s, const struct path_tree *t, uint32_t n, size_t max,
+		struct retainer_path *out)
+{
+	if (t->depth[n] == UINT32_MAX || max == 0)
+		return 0;
+	if (n == s->root) {
+		out[0] = (struct retainer_path){ 0, lh_malloc(sizeof(uint32_t)) };
+		return 1;
+	}
+	out[0] = path_through(s, t, n, UINT32_MAX);
+	if (max == 1)
+		return 1;
+	/* Other retainers reached by the tree, each giving one more path, shortest first. */
+	size_t count = 0, cap = 0;
+	struct candidate *c = NULL;
+	for (uint32_t e = 0; e < s->edge_count; e++) {
+		uint32_t from = t->edge_source[e];
+		if (heap_edge_to(s, e) != n || e == t->via_edge[n] || t->depth[from] == UINT32_MAX)
+			continue;
+		lh_grow((void **)&c, &cap, count + 1, sizeof(*c));
+		c[count++] = (struct candidate){ e, t->depth[from] };
+	}
+	qsort(c, count, sizeof(*c), by_depth);
+	size_t found = 1;
+	for (size_t i = 0; i < count && found < max; i++) {
+		uint32_t from = t->edge_source[c[i].edge];
+		if (from == n)
+			continue;
+		out[found++] = path_through(s, t, from, c[i].edge);
+	}
+	free(c);
+	return found;
+}

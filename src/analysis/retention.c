@@ -1,0 +1,658 @@
+/*
+ * retention.c - the dominator pass of retention.h.
+ *
+ * Order of work, as in DevTools' worker: page-owned flags, essential edges,
+ * shallow-size transfer, Lengauer-Tarjan over the essential edges, retained
+ * sizes summed up the dominator tree, then distances (two BFS passes).
+ * Every array is indexed by node ordinal; Lengauer-Tarjan's are indexed by
+ * vertex = ordinal + 1 so that 0 can mean "none", as in the paper.
+ */
+#include "retention.h"
+
+#include "../common/strmap.h"
+
+/* MARK: - WeakMap edge names */
+
+static bool skip_digits(const char **p)
+{
+	const char *start = *p;
+	while (**p >= '0' && **p <= '9')
+		(*p)++;
+	return *p > start;
+}
+
+/* Whether text[0..len) ends with " @<digits>)". */
+static bool ends_with_id(const char *text, size_t len)
+{
+	if (len < 4 || text[len - 1] != ')')
+		return false;
+	size_t i = len - 1;
+	while (i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9')
+		i--;
+	return i < len - 1 && i >= 2 && text[i - 1] == '@' && text[i - 2] == ' ';
+}
+
+/*
+ * DevTools matches /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\)
+ * pair in WeakMap \(table @(\d+)\))$/ ('.' excludes line breaks).
+ */
+bool retention_parse_weakmap_edge_name(const char *name, uint64_t *table_id, size_t *prefix_length)
+{
+	static const char head[] = " / part of key (", arrow[] = ") -> value (", tail[] = " pair in WeakMap (table @";
+	const char *p = name;
+	if (!skip_digits(&p) || strncmp(p, head, sizeof(head) - 1) != 0 || strpbrk(name, "\n\r"))
+		return false;
+	size_t prefix = (size_t)(p - name);
+	const char *middle = p + sizeof(head) - 1;
+	/* The table id closes the name: "... pair in WeakMap (table @123)". */
+	size_t len = strlen(name);
+	if (len < 2 || name[len - 1] != ')')
+		return false;
+	const char *digits_end = name + len - 1, *digits = digits_end;
+	while (digits > middle && digits[-1] >= '0' && digits[-1] <= '9')
+		digits--;
+	size_t tail_len = sizeof(tail) - 1;
+	if (digits == digits_end || (size_t)(digits - middle) < tail_len ||
+	    strncmp(digits - tail_len, tail, tail_len) != 0)
+		return false;
+	const char *middle_end = digits - tail_len; /* "<k> @id) -> value (<v> @id)" */
+	/* Some ") -> value (" must follow "<k> @id" and leave "<v> @id)" before the tail. */
+	for (const char *a = middle; (a = strstr(a, arrow)) && a < middle_end; a++) {
+		const char *after = a + sizeof(arrow) - 1;
+		if (after <= middle_end && ends_with_id(middle, (size_t)(a - middle) + 1) &&
+		    ends_with_id(after, (size_t)(middle_end - after))) {
+			uint64_t id = 0;
+			for (const char *d = digits; d < digits_end && id <= UINT32_MAX; d++)
+				id = id * 10 + (uint64_t)(*d - '0');
+			*table_id = id;
+			*prefix_length = prefix;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * For each string used as an internal edge name: 0 if it is no WeakMap
+ * ephemeron name, else an id shared by the two edges of one key/value pair
+ * (their names differ only in the leading number), plus the table's id.
+ */
+struct weakmap_names {
+	uint32_t *pair;         /* per string index; UINT32_MAX = not looked at */
+	uint32_t *table;        /* per string index */
+	uint32_t pair_count;
+};
+
+static void weakmap_names_build(const struct heap_snapshot *s, struct weakmap_names *w)
+{
+	w->pair = lh_malloc((size_t)LH_MAX(s->string_count, 1) * sizeof(*w->pair));
+	w->table = lh_calloc(LH_MAX(s->string_count, 1), sizeof(*w->table));
+	memset(w->pair, 0xff, (size_t)s->string_count * sizeof(*w->pair));
+	struct strmap suffixes = { 0 };
+	for (uint32_t e = 0; e < s->edge_count; e++) {
+		uint32_t name = s->edge_name[e];
+		if (heap_edge_kind(s, e) != HEAP_EDGE_INTERNAL || w->pair[name] != UINT32_MAX)
+			continue;
+		uint64_t table;
+		size_t prefix;
+		w->pair[name] = 0;
+		if (retention_parse_weakmap_edge_name(heap_string(s, name), &table, &prefix)) {
+			w->pair[name] = strmap_intern(&suffixes, heap_string(s, name) + prefix) + 1;
+			w->table[name] = table <= UINT32_MAX ? (uint32_t)table : 0;
+		}
+	}
+	w->pair_count = (uint32_t)suffixes.count;
+	strmap_free(&suffixes);
+}
+
+static void weakmap_names_free(struct weakmap_names *w)
+{
+	free(w->pair);
+	free(w->table);
+}
+
+/* The pair id of edge e if it is a WeakMap ephemeron edge, else 0. */
+static uint32_t weakmap_pair(const struct heap_snapshot *s, const struct weakmap_names *w, uint32_t e)
+{
+	if (heap_edge_kind(s, e) != HEAP_EDGE_INTERNAL)
+		return 0;
+	uint32_t pair = w->pair[s->edge_name[e]];
+	return pair == UINT32_MAX ? 0 : pair;
+}
+
+/* MARK: - Bits */
+
+static inline bool bit_get(const uint8_t *bits, size_t i)
+{
+	return bits[i >> 3] >> (i & 7) & 1;
+}
+
+static inline void bit_set(uint8_t *bits, size_t i)
+{
+	bits[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+static inline void bit_flip(uint8_t *bits, size_t i)
+{
+	bits[i >> 3] ^= (uint8_t)(1u << (i & 7));
+}
+
+static uint8_t *bits_new(size_t count)
+{
+	return lh_calloc(count / 8 + 1, 1);
+}
+
+/* MARK: - Roots and page-owned nodes */
+
+static bool is_document_dom_trees(const struct heap_snapshot *s, uint32_t n)
+{
+	return heap_node_kind(s, n) == HEAP_NODE_SYNTHETIC && !strcmp(heap_node_name(s, n), "(Document DOM trees)");
+}
+
+/* DevTools' user roots: the root's non-synthetic children, and "(Document DOM trees)". */
+static bool is_user_root(const struct heap_snapshot *s, uint32_t n)
+{
+	return heap_node_kind(s, n) != HEAP_NODE_SYNTHETIC || is_document_dom_trees(s, n);
+}
+
+static bool has_user_roots(const struct heap_snapshot *s)
+{
+	for (uint32_t e = heap_edge_begin(s, s->root); e < heap_edge_end(s, s->root); e++)
+		if (is_user_root(s, heap_edge_to(s, e)))
+			return true;
+	return false;
+}
+
+/* Whether the root's edge e seeds the page-owned marking, by each tool's rule. */
+static bool is_page_seed(const struct heap_snapshot *s, enum retention_mode mode, uint32_t e)
+{
+	enum heap_edge_kind kind = heap_edge_kind(s, e);
+	uint32_t to = heap_edge_to(s, e);
+	if (kind == HEAP_EDGE_ELEMENT && is_document_dom_trees(s, to))
+		return mode == RETENTION_DEVTOOLS;
+	if (mode == RETENTION_DEVTOOLS)
+		return kind == HEAP_EDGE_SHORTCUT;
+	return kind != HEAP_EDGE_SHORTCUT; /* memlab: every other child of the root */
+}
+
+/* Marks what is reachable over non-weak edges from the seeds (a DFS with an explicit stack). */
+static uint8_t *mark_page_owned(const struct heap_snapshot *s, enum retention_mode mode)
+{
+	uint8_t *owned = bits_new(s->node_count);
+	uint32_t *stack = lh_malloc(((size_t)s->node_count + 1) * sizeof(*stack));
+	size_t top = 0;
+	for (uint32_t e = heap_edge_begin(s, s->root); e < heap_edge_end(s, s->root); e++) {
+		uint32_t to = heap_edge_to(s, e);
+		if (is_page_seed(s, mode, e) && !bit_get(owned, to)) {
+			bit_set(owned, to);
+			stack[top++] = to;
+		}
+	}
+	while (top) {
+		uint32_t n = stack[--top];
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
+			uint32_t to = heap_edge_to(s, e);
+			if (bit_get(owned, to) || heap_edge_kind(s, e) == HEAP_EDGE_WEAK)
+				continue;
+			bit_set(owned, to);
+			stack[top++] = to;
+		}
+	}
+	free(stack);
+	return owned;
+}
+
+/* MARK: - Essential edges */
+
+static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mode mode)
+{
+	uint8_t *essential = bits_new(s->edge_count);
+	uint8_t *owned = mode == RETENTION_ALL_EDGES ? NULL : mark_page_owned(s, mode);
+	struct weakmap_names names = { 0 };
+	if (mode == RETENTION_DEVTOOLS)
+		weakmap_names_build(s, &names);
+	for (uint32_t n = 0; n < s->node_count; n++) {
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
+			enum heap_edge_kind kind = heap_edge_kind(s, e);
+			uint32_t to = heap_edge_to(s, e);
+			if (kind == HEAP_EDGE_WEAK || to == n)
+				continue;
+			if (names.pair) {
+				uint32_t name = s->edge_name[e];
+				if (weakmap_pair(s, &names, e) && names.table[name] == s->node_id[n])
+					continue; /* table -> value: the key -> value edge is kept instead */
+			}
+			if (owned && n != s->root &&
+			    (kind == HEAP_EDGE_SHORTCUT || (bit_get(owned, to) && !bit_get(owned, n))))
+				continue;
+			bit_set(essential, e);
+		}
+	}
+	free(owned);
+	weakmap_names_free(&names);
+	return essential;
+}
+
+/* MARK: - Shallow sizes */
+
+#define OWNER_UNVISITED UINT32_MAX
+#define OWNER_MANY (UINT32_MAX - 1)
+
+static bool is_ownable(const struct heap_snapshot *s, uint32_t n)
+{
+	enum heap_node_kind kind = heap_node_kind(s, n);
+	return kind == HEAP_NODE_HIDDEN || kind == HEAP_NODE_ARRAY ||
+	       (kind == HEAP_NODE_NATIVE && !strcmp(heap_node_name(s, n), "system / ExternalStringData"));
+}
+
+/*
+ * DevTools moves the size of a hidden, array or ExternalStringData node that
+ * one non-weak owner reaches (through other such nodes) to that owner, so
+ * an object's backing store counts as the object's own size. Skipped, as in
+ * DevTools, when the root has no user roots (an "expose internals" file).
+ */
+static void transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self)
+{
+	if (!has_user_roots(s))
+		return;
+	uint32_t *owner = lh_malloc((size_t)s->node_count * sizeof(*owner));
+	/* Each node enters the worklist at most twice: when first owned, and when found shared. */
+	uint32_t *work = lh_malloc(2 * (size_t)s->node_count * sizeof(*work) + sizeof(*work));
+	size_t top = 0;
+	for (uint32_t n = 0; n < s->node_count; n++) {
+		owner[n] = is_ownable(s, n) ? OWNER_UNVISITED : n;
+		if (owner[n] == n)
+			work[top++] = n;
+	}
+	while (top) {
+		uint32_t n = work[--top], by = owner[n];
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
+			if (heap_edge_kind(s, e) == HEAP_EDGE_WEAK)
+				continue;
+			uint32_t t = heap_edge_to(s, e);
+			if (owner[t] == OWNER_UNVISITED) {
+				owner[t] = by;
+				work[top++] = t;
+			} else if (owner[t] != t && owner[t] != by && owner[t] != OWNER_MANY) {
+				owner[t] = OWNER_MANY;
+				work[top++] = t;
+			}
+		}
+	}
+	for (uint32_t n = 0; n < s->node_count; n++) {
+		uint32_t o = owner[n];
+		if (o == OWNER_UNVISITED || o == OWNER_MANY || o == n || o == s->root ||
+		    heap_node_kind(s, o) == HEAP_NODE_SYNTHETIC)
+			continue;
+		self[o] += self[n];
+		self[n] = 0;
+	}
+	free(owner);
+	free(work);
+}
+
+/* MARK: - Retainers */
+
+/* The essential edges reversed: node n's retainers are from[first[n] .. first[n+1]). */
+struct retainers {
+	uint32_t *first;
+	uint32_t *from;
+};
+
+static void retainers_build(const struct heap_snapshot *s, const uint8_t *essential, struct retainers *r)
+{
+	r->first = lh_calloc((size_t)s->node_count + 1, sizeof(*r->first));
+	size_t count = 0;
+	for (uint32_t e = 0; e < s->edge_count; e++) {
+		if (bit_get(essential, e)) {
+			r->first[heap_edge_to(s, e)]++;
+			count++;
+		}
+	}
+	uint32_t sum = 0;
+	for (uint32_t n = 0; n <= s->node_count; n++) {
+		uint32_t c = n < s->node_count ? r->first[n] : 0;
+		r->first[n] = sum;
+		sum += c;
+	}
+	r->from = lh_malloc(LH_MAX(count, 1) * sizeof(*r->from));
+	uint32_t *next = lh_malloc(((size_t)s->node_count + 1) * sizeof(*next));
+	memcpy(next, r->first, ((size_t)s->node_count + 1) * sizeof(*next));
+	for (uint32_t n = 0; n < s->node_count; n++)
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++)
+			if (bit_get(essential, e))
+				r->from[next[heap_edge_to(s, e)]++] = n;
+	free(next);
+}
+
+/* memlab's orphan test: no retaining edge but weak or shortcut ones. */
+static uint8_t *strongly_referred(const struct heap_snapshot *s)
+{
+	uint8_t *referred = bits_new(s->node_count);
+	for (uint32_t e = 0; e < s->edge_count; e++) {
+		enum heap_edge_kind kind = heap_edge_kind(s, e);
+		if (kind != HEAP_EDGE_WEAK && kind != HEAP_EDGE_SHORTCUT)
+			bit_set(referred, heap_edge_to(s, e));
+	}
+	return referred;
+}
+
+/* MARK: - Lengauer-Tarjan */
+
+struct lengauer_tarjan {
+	const struct heap_snapshot *s;
+	const uint8_t *essential;
+	const struct retainers *ret;
+	uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom;
+	uint32_t *next_edge;          /* DFS cursor per ordinal */
+	uint32_t *stack;              /* path compression */
+	uint32_t *bucket_head, *bucket_next;
+	uint32_t n;                   /* vertices numbered so far */
+};
+
+/* Iterative DFS from vertex root over essential edges, in edge order. */
+static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
+{
+	const struct heap_snapshot *s = lt->s;
+	lt->next_edge[root - 1] = heap_edge_begin(s, root - 1);
+	uint32_t v = root;
+	while (v) {
+		if (!lt->semi[v]) {
+			lt->semi[v] = ++lt->n;
+			lt->vertex[lt->n] = lt->label[v] = v;
+		}
+		uint32_t next = lt->parent[v], o = v - 1, end = heap_edge_end(s, o);
+		for (; lt->next_edge[o] < end; lt->next_edge[o]++) {
+			uint32_t e = lt->next_edge[o];
+			if (!bit_get(lt->essential, e))
+				continue;
+			uint32_t w = heap_edge_to(s, e) + 1;
+			if (!lt->semi[w]) {
+				lt->parent[w] = v;
+				lt->next_edge[w - 1] = heap_edge_begin(s, w - 1);
+				next = w;
+				break;
+			}
+		}
+		v = next;
+	}
+}
+
+static void lt_compress(struct lengauer_tarjan *lt, uint32_t v)
+{
+	size_t sp = 0;
+	while (lt->ancestor[lt->ancestor[v]]) {
+		lt->stack[++sp] = v;
+		v = lt->ancestor[v];
+	}
+	while (sp) {
+		uint32_t w = lt->stack[sp--];
+		if (lt->semi[lt->label[lt->ancestor[w]]] < lt->semi[lt->label[w]])
+			lt->label[w] = lt->label[lt->ancestor[w]];
+		lt->ancestor[w] = lt->ancestor[lt->ancestor[w]];
+	}
+}
+
+static uint32_t lt_eval(struct lengauer_tarjan *lt, uint32_t v)
+{
+	if (!lt->ancestor[v])
+		return v;
+	lt_compress(lt, v);
+	return lt->label[v];
+}
+
+/* Numbers the nodes the root does not reach, as DevTools and memlab do. */
+static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_mode mode, uint32_t r)
+{
+	const struct heap_snapshot *s = lt->s;
+	uint32_t reached = lt->n;
+	if (lt->n < s->node_count) {
+		/* Orphans (nothing retains them) first, each with its own DFS under the root. */
+		uint8_t *referred = mode == RETENTION_MEMLAB ? strongly_referred(s) : NULL;
+		for (uint32_t v = 1; v <= s->node_count; v++) {
+			if (lt->semi[v])
+				continue;
+			bool orphan = referred ? !bit_get(referred, v - 1)
+					       : lt->ret->first[v - 1] == lt->ret->first[v];
+			if (orphan) {
+				lt->parent[v] = r;
+				lt_dfs(lt, v);
+			}
+		}
+		free(referred);
+	}
+	/* Then whatever is left (cliques retaining one another) hangs directly under the root. */
+	for (uint32_t v = 1; v <= s->node_count && lt->n < s->node_count; v++) {
+		if (!lt->semi[v]) {
+			lt->parent[v] = r;
+			lt->semi[v] = ++lt->n;
+			lt->vertex[lt->n] = lt->label[v] = v;
+		}
+	}
+	return s->node_count - reached;
+}
+
+static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
+{
+	for (uint32_t i = lt->n; i >= 2; i--) {
+		uint32_t w = lt->vertex[i], o = w - 1;
+		uint32_t begin = lt->ret->first[o], end = lt->ret->first[o + 1];
+		if (begin == end)
+			lt->semi[w] = lt->semi[r]; /* an orphan: as if the root retained it */
+		for (uint32_t k = begin; k < end; k++) {
+			uint32_t u = lt_eval(lt, lt->ret->from[k] + 1);
+			if (lt->semi[u] < lt->semi[w])
+				lt->semi[w] = lt->semi[u];
+		}
+		uint32_t sd = lt->vertex[lt->semi[w]];
+		lt->bucket_next[w] = lt->bucket_head[sd];
+		lt->bucket_head[sd] = w;
+		lt->ancestor[w] = lt->parent[w]; /* link */
+		uint32_t p = lt->parent[w];
+		for (uint32_t v = lt->bucket_head[p]; v; v = lt->bucket_next[v]) {
+			uint32_t u = lt_eval(lt, v);
+			lt->dom[v] = lt->semi[u] < lt->semi[v] ? u : p;
+		}
+		lt->bucket_head[p] = 0;
+	}
+	lt->dom[0] = lt->dom[r] = r;
+	for (uint32_t i = 2; i <= lt->n; i++) {
+		uint32_t w = lt->vertex[i];
+		if (lt->dom[w] != lt->vertex[lt->semi[w]])
+			lt->dom[w] = lt->dom[lt->dom[w]];
+	}
+}
+
+/* Fills out->dominator, out->retained_size (from out->self_size) and out->unreachable. */
+static void dominators(const struct heap_snapshot *s, enum retention_mode mode, const uint8_t *essential,
+		       struct retention *out)
+{
+	size_t len = (size_t)s->node_count + 1;
+	struct retainers ret;
+	retainers_build(s, essential, &ret);
+	struct lengauer_tarjan lt = { .s = s, .essential = essential, .ret = &ret };
+	lt.parent = lh_calloc(len, sizeof(uint32_t));
+	lt.ancestor = lh_calloc(len, sizeof(uint32_t));
+	lt.vertex = lh_calloc(len, sizeof(uint32_t));
+	lt.label = lh_calloc(len, sizeof(uint32_t));
+	lt.semi = lh_calloc(len, sizeof(uint32_t));
+	lt.dom = lh_calloc(len, sizeof(uint32_t));
+	lt.next_edge = lh_calloc(len, sizeof(uint32_t));
+	uint32_t r = s->root + 1;
+	lt_dfs(&lt, r);
+	out->unreachable = lt_number_unreached(&lt, mode, r);
+	/* The DFS cursors are done with: their memory serves path compression. */
+	lt.stack = lt.next_edge;
+	lt.next_edge = NULL;
+	lt.bucket_head = lh_calloc(len, sizeof(uint32_t));
+	lt.bucket_next = lh_calloc(len, sizeof(uint32_t));
+	lt_main_loop(&lt, r);
+
+	out->dominator = lh_malloc((size_t)s->node_count * sizeof(uint32_t));
+	out->retained_size = lh_malloc((size_t)s->node_count * sizeof(uint64_t));
+	for (uint32_t n = 0; n < s->node_count; n++) {
+		out->dominator[n] = lt.dom[n + 1] - 1;
+		out->retained_size[n] = out->self_size[n];
+	}
+	/* Children before their dominators: reverse DFS order. */
+	for (uint32_t i = lt.n; i > 1; i--) {
+		uint32_t n = lt.vertex[i] - 1;
+		out->retained_size[out->dominator[n]] += out->retained_size[n];
+	}
+	free(lt.parent);
+	free(lt.ancestor);
+	free(lt.vertex);
+	free(lt.label);
+	free(lt.semi);
+	free(lt.dom);
+	free(lt.stack);
+	free(lt.bucket_head);
+	free(lt.bucket_next);
+	free(ret.first);
+	free(ret.from);
+}
+
+/* MARK: - Distances */
+
+/* JavaScript's parseInt() of an edge name, as DevTools applies it: leading digits, or none. */
+static bool parse_int_prefix(const char *text, long long *out)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	bool negative = *text == '-';
+	if (*text == '-' || *text == '+')
+		text++;
+	if (*text < '0' || *text > '9')
+		return false;
+	long long v = 0;
+	for (; *text >= '0' && *text <= '9' && v < (1ll << 53); text++)
+		v = v * 10 + (*text - '0');
+	*out = negative ? -v : v;
+	return true;
+}
+
+struct distance_pass {
+	const struct heap_snapshot *s;
+	struct weakmap_names names;
+	uint8_t *pending;             /* WeakMap pairs whose first edge was skipped */
+	uint32_t *queue;
+	size_t queue_cap;
+};
+
+/* DevTools' distance filter (JSHeapSnapshot.calculateDistances). */
+static bool distance_follows(struct distance_pass *d, uint32_t n, uint32_t e)
+{
+	const struct heap_snapshot *s = d->s;
+	enum heap_node_kind kind = heap_node_kind(s, n);
+	const char *edge_name = heap_edge_is_indexed(s, e) ? NULL : heap_string(s, s->edge_name[e]);
+	if (kind == HEAP_NODE_HIDDEN && edge_name && !strcmp(edge_name, "sloppy_function_map") &&
+	    !strcmp(heap_node_name(s, n), "system / NativeContext"))
+		return false;
+	if (kind == HEAP_NODE_ARRAY && !strcmp(heap_node_name(s, n), "(map descriptors)")) {
+		long long index;
+		bool numeric = edge_name ? parse_int_prefix(edge_name, &index) : (index = s->edge_name[e], true);
+		return !numeric || index < 2 || index % 3 != 1;
+	}
+	uint32_t pair = weakmap_pair(s, &d->names, e);
+	if (pair) {
+		/* Skip the first edge of each key/value pair, so the value's distance is the larger of the two. */
+		bool seen = bit_get(d->pending, pair);
+		bit_flip(d->pending, pair);
+		if (!seen)
+			return false;
+	}
+	return true;
+}
+
+static void bfs(struct distance_pass *d, size_t length, int32_t *distance)
+{
+	const struct heap_snapshot *s = d->s;
+	for (size_t head = 0; head < length; head++) {
+		uint32_t n = d->queue[head];
+		int32_t next = distance[n] + 1;
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
+			uint32_t t = heap_edge_to(s, e);
+			if (heap_edge_kind(s, e) == HEAP_EDGE_WEAK || distance[t] != RETENTION_NO_DISTANCE ||
+			    !distance_follows(d, n, e))
+				continue;
+			distance[t] = next;
+			lh_grow((void **)&d->queue, &d->queue_cap, length + 1, sizeof(*d->queue));
+			d->queue[length++] = t;
+		}
+	}
+}
+
+/* User roots at distance 1 first; then whatever only the system reaches, from the root at 10^8. */
+static void distances(const struct heap_snapshot *s, struct retention *out)
+{
+	struct distance_pass d = { .s = s };
+	weakmap_names_build(s, &d.names);
+	d.pending = bits_new((size_t)d.names.pair_count + 1);
+	out->distance = lh_malloc((size_t)s->node_count * sizeof(*out->distance));
+	for (uint32_t n = 0; n < s->node_count; n++)
+		out->distance[n] = RETENTION_NO_DISTANCE;
+	size_t length = 0;
+	for (uint32_t e = heap_edge_begin(s, s->root); e < heap_edge_end(s, s->root); e++) {
+		uint32_t t = heap_edge_to(s, e);
+		if (is_user_root(s, t)) {
+			out->distance[t] = 1;
+			lh_grow((void **)&d.queue, &d.queue_cap, length + 1, sizeof(*d.queue));
+			d.queue[length++] = t;
+		}
+	}
+	bfs(&d, length, out->distance);
+	out->distance[s->root] = length ? RETENTION_SYSTEM_DISTANCE : 0;
+	lh_grow((void **)&d.queue, &d.queue_cap, 1, sizeof(*d.queue));
+	d.queue[0] = s->root;
+	bfs(&d, 1, out->distance);
+	free(d.queue);
+	free(d.pending);
+	weakmap_names_free(&d.names);
+}
+
+/* MARK: - Public */
+
+struct retention *retention_compute(const struct heap_snapshot *s, enum retention_mode mode)
+{
+	struct retention *r = lh_calloc(1, sizeof(*r));
+	r->mode = mode;
+	r->self_size = lh_malloc((size_t)s->node_count * sizeof(*r->self_size));
+	for (uint32_t n = 0; n < s->node_count; n++)
+		r->self_size[n] = heap_node_self_size(s, n);
+	if (mode == RETENTION_DEVTOOLS)
+		transfer_shallow_sizes(s, r->self_size);
+	uint8_t *essential = essential_edges(s, mode);
+	dominators(s, mode, essential, r);
+	free(essential);
+	distances(s, r);
+	return r;
+}
+
+void retention_free(struct retention *r)
+{
+	if (!r)
+		return;
+	free(r->self_size);
+	free(r->retained_size);
+	free(r->dominator);
+	free(r->distance);
+	free(r);
+}
+
+static const char *const mode_names[] = { "devtools", "memlab", "all-edges" };
+
+bool retention_mode_parse(const char *name, enum retention_mode *out)
+{
+	for (size_t i = 0; i < LH_ARRAY_LEN(mode_names); i++) {
+		if (!strcmp(name, mode_names[i])) {
+			*out = (enum retention_mode)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *retention_mode_name(enum retention_mode mode)
+{
+	return mode_names[mode];
+}

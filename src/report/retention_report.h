@@ -1,0 +1,52 @@
+/*
+ * retention_report.h - `top`, `show`, `path` and `roots` as text and JSON.
+ *
+ * Nodes are named as DevTools names them ("Foo @123"); sizes in JSON are
+ * plain integers (retained_size, self_size) and distances plain integers
+ * (DevTools' -5 stays -5 for nodes no search reached).
+ */
+#ifndef LH_REPORT_RETENTION_REPORT_H
+#define LH_REPORT_RETENTION_REPORT_H
+
+#include "../analysis/class_stats.h"
+#include "../analysis/paths.h"
+#include "../analysis/retention.h"
+#include "json_writer.h"
+
+struct top_report {
+	const char *path;
+	const struct heap_snapshot *snapshot;
+	const struct retention *retention;
+	const struct class_stats *classes;   /* set for --by class */
+	size_t top;
+};
+
+void top_print_text(FILE *out, const struct top_report *r);
+void top_print_json(FILE *out, const struct top_report *r);
+
+struct show_report {
+	const char *path;
+	const struct heap_snapshot *snapshot;
+	const struct retention *retention;
+	uint32_t node;
+	size_t max_edges;                    /* outgoing and incoming edges listed */
+};
+
+void show_print_text(FILE *out, const struct show_report *r);
+void show_print_json(FILE *out, const struct show_report *r);
+
+struct path_report {
+	const char *path;
+	const struct heap_snapshot *snapshot;
+	uint32_t node;
+	size_t count;
+	const struct retainer_path *paths;
+};
+
+void path_print_text(FILE *out, const struct path_report *r);
+void path_print_json(FILE *out, const struct path_report *r);
+
+/* The fields every JSON node object carries: id, index, type, class, name, self_size, retained_size, distance. */
+void report_json_node(struct json_writer *w, const struct heap_snapshot *s, const struct retention *r, uint32_t n);
+
+#endif
