@@ -13,11 +13,11 @@
 #ifndef LH_ANALYSIS_CLASS_STATS_H
 #define LH_ANALYSIS_CLASS_STATS_H
 
-#include "../common/strmap.h"
+#include "classes.h"
 #include "retention.h"
 
 struct class_row {
-	uint32_t id;              /* index into names.names */
+	uint32_t id;              /* class id (heap_classes) */
 	uint64_t count;
 	uint64_t self_size;
 	uint64_t retained_size;
@@ -25,12 +25,13 @@ struct class_row {
 };
 
 struct class_stats {
-	struct strmap names;      /* class names by id */
+	const struct heap_classes *classes;
 	size_t count;
-	struct class_row *rows;   /* by id */
+	struct class_row *rows;   /* by class id */
 };
 
-struct class_stats *class_stats_compute(const struct heap_snapshot *s, const struct retention *r);
+struct class_stats *class_stats_compute(const struct heap_snapshot *s, const struct retention *r,
+					const struct heap_classes *classes);
 void class_stats_free(struct class_stats *c);
 
 #endif

@@ -17,8 +17,10 @@ struct top_report {
 	const char *path;
 	const struct heap_snapshot *snapshot;
 	const struct retention *retention;
-	const struct class_stats *classes;   /* set for --by class */
+	const struct heap_classes *classes;
+	const struct class_stats *by_class;  /* set for --by class */
 	size_t top;
+	bool all;                            /* every node (synthetic too) or class, no limit */
 };
 
 void top_print_text(FILE *out, const struct top_report *r);
@@ -28,6 +30,7 @@ struct show_report {
 	const char *path;
 	const struct heap_snapshot *snapshot;
 	const struct retention *retention;
+	const struct heap_classes *classes;
 	uint32_t node;
 	size_t max_edges;                    /* outgoing and incoming edges listed */
 };
@@ -46,7 +49,11 @@ struct path_report {
 void path_print_text(FILE *out, const struct path_report *r);
 void path_print_json(FILE *out, const struct path_report *r);
 
-/* The fields every JSON node object carries: id, index, type, class, name, self_size, retained_size, distance. */
-void report_json_node(struct json_writer *w, const struct heap_snapshot *s, const struct retention *r, uint32_t n);
+/*
+ * The fields every JSON node object carries: id, index, type, class, name,
+ * self_size, and with a retention also retained_size, distance, dominator_id.
+ */
+void report_json_node(struct json_writer *w, const struct heap_snapshot *s, const struct heap_classes *classes,
+		      const struct retention *r, uint32_t n);
 
 #endif

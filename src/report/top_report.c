@@ -3,14 +3,38 @@
  */
 #include "retention_report.h"
 
-#include "../analysis/classname.h"
 #include "summary_report.h"
 #include "table.h"
 
-/* Ordinals of the `top` objects with the largest retained sizes (synthetic roots excluded), descending. */
-static size_t largest_objects(const struct heap_snapshot *s, const struct retention *r, size_t top, uint32_t *best)
+static const struct retention *sort_by;
+
+static int by_node_retained_desc(const void *a, const void *b)
 {
-	size_t kept = 0;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	if (sort_by->retained_size[x] != sort_by->retained_size[y])
+		return sort_by->retained_size[x] < sort_by->retained_size[y] ? 1 : -1;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Ordinals of the objects with the largest retained sizes, descending:
+ * the `top` largest non-synthetic ones, or every node with `all`.
+ * The caller frees the array.
+ */
+static uint32_t *largest_objects(const struct heap_snapshot *s, const struct top_report *rep, size_t *count)
+{
+	const struct retention *r = rep->retention;
+	if (rep->all) {
+		uint32_t *every = lh_malloc((size_t)s->node_count * sizeof(*every));
+		for (uint32_t n = 0; n < s->node_count; n++)
+			every[n] = n;
+		sort_by = r;
+		qsort(every, s->node_count, sizeof(*every), by_node_retained_desc);
+		*count = s->node_count;
+		return every;
+	}
+	size_t top = rep->top, kept = 0;
+	uint32_t *best = lh_malloc(LH_MAX(top, 1) * sizeof(*best));
 	for (uint32_t n = 0; n < s->node_count; n++) {
 		if (heap_node_kind(s, n) == HEAP_NODE_SYNTHETIC)
 			continue;
@@ -24,7 +48,8 @@ static size_t largest_objects(const struct heap_snapshot *s, const struct retent
 		}
 		best[i] = n;
 	}
-	return kept;
+	*count = kept;
+	return best;
 }
 
 static int by_retained_desc(const void *a, const void *b)
@@ -76,13 +101,13 @@ void top_print_text(FILE *out, const struct top_report *r)
 	const struct heap_snapshot *s = r->snapshot;
 	print_header(out, r);
 	struct table t;
-	if (r->classes) {
+	if (r->by_class) {
 		static const char *const headers[] = { "class", ">count", ">distance", ">self size", ">retained size" };
 		table_init(&t, 5, headers);
 		table_limit_width(&t, 0, 60);
 		size_t count;
-		struct class_row *rows = ranked_classes(r->classes, &count);
-		for (size_t i = 0; i < LH_MIN(count, r->top); i++) {
+		struct class_row *rows = ranked_classes(r->by_class, &count);
+		for (size_t i = 0; i < (r->all ? count : LH_MIN(count, r->top)); i++) {
 			char c[32], d[32], self[32], ret[32];
 			table_add_row(&t, r->classes->names.names[rows[i].id], fmt_count(c, sizeof(c), rows[i].count),
 				      distance_text(d, sizeof(d), rows[i].distance), fmt_bytes(self, sizeof(self), rows[i].self_size),
@@ -93,8 +118,8 @@ void top_print_text(FILE *out, const struct top_report *r)
 		static const char *const headers[] = { "object", ">distance", ">self size", ">retained size" };
 		table_init(&t, 4, headers);
 		table_limit_width(&t, 0, 70);
-		uint32_t *best = lh_malloc(LH_MAX(r->top, 1) * sizeof(*best));
-		size_t kept = largest_objects(s, r->retention, r->top, best);
+		size_t kept;
+		uint32_t *best = largest_objects(s, r, &kept);
 		for (size_t i = 0; i < kept; i++) {
 			char label[200], d[32], self[32], ret[32];
 			report_node_label(s, best[i], label, sizeof(label));
@@ -108,21 +133,21 @@ void top_print_text(FILE *out, const struct top_report *r)
 	table_free(&t);
 }
 
-void report_json_node(struct json_writer *w, const struct heap_snapshot *s, const struct retention *r, uint32_t n)
+void report_json_node(struct json_writer *w, const struct heap_snapshot *s, const struct heap_classes *classes,
+		      const struct retention *r, uint32_t n)
 {
-	char *cls = heap_class_name(s, n);
 	jw_key_uint(w, "id", s->node_id[n]);
 	jw_key_uint(w, "index", n);
 	jw_key_string(w, "type", heap_node_type_name(s, n));
-	jw_key_string(w, "class", cls);
+	jw_key_string(w, "class", heap_class_of(classes, n));
 	jw_key(w, "name");
 	jw_string_len(w, heap_node_name(s, n), heap_string_length(s, s->node_name[n]));
 	jw_key_uint(w, "self_size", r ? r->self_size[n] : heap_node_self_size(s, n));
 	if (r) {
 		jw_key_uint(w, "retained_size", r->retained_size[n]);
 		jw_key_int(w, "distance", r->distance[n]);
+		jw_key_uint(w, "dominator_id", s->node_id[r->dominator[n]]);
 	}
-	free(cls);
 }
 
 void top_print_json(FILE *out, const struct top_report *r)
@@ -135,12 +160,12 @@ void top_print_json(FILE *out, const struct top_report *r)
 	jw_key_string(&w, "retention", retention_mode_name(r->retention->mode));
 	jw_key_uint(&w, "total_retained_size", r->retention->retained_size[s->root]);
 	jw_key_uint(&w, "unreachable_nodes", r->retention->unreachable);
-	if (r->classes) {
+	if (r->by_class) {
 		jw_key(&w, "classes");
 		jw_array_begin(&w);
 		size_t count;
-		struct class_row *rows = ranked_classes(r->classes, &count);
-		for (size_t i = 0; i < LH_MIN(count, r->top); i++) {
+		struct class_row *rows = ranked_classes(r->by_class, &count);
+		for (size_t i = 0; i < (r->all ? count : LH_MIN(count, r->top)); i++) {
 			jw_object_begin(&w);
 			jw_key_string(&w, "class", r->classes->names.names[rows[i].id]);
 			jw_key_uint(&w, "count", rows[i].count);
@@ -153,11 +178,11 @@ void top_print_json(FILE *out, const struct top_report *r)
 	} else {
 		jw_key(&w, "objects");
 		jw_array_begin(&w);
-		uint32_t *best = lh_malloc(LH_MAX(r->top, 1) * sizeof(*best));
-		size_t kept = largest_objects(s, r->retention, r->top, best);
+		size_t kept;
+		uint32_t *best = largest_objects(s, r, &kept);
 		for (size_t i = 0; i < kept; i++) {
 			jw_object_begin(&w);
-			report_json_node(&w, s, r->retention, best[i]);
+			report_json_node(&w, s, r->classes, r->retention, best[i]);
 			jw_object_end(&w);
 		}
 		free(best);
