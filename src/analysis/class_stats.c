@@ -62,13 +62,24 @@ static void sum_retained(const struct heap_snapshot *s, const struct retention *
 	free(child);
 }
 
+static size_t classes_used(const uint32_t *class_of, uint32_t nodes)
+{
+	uint32_t max = 0;
+	for (uint32_t n = 0; n < nodes; n++)
+		max = LH_MAX(max, class_of[n]);
+	return (size_t)max + 1;
+}
+
 struct class_stats *class_stats_compute(const struct heap_snapshot *s, const struct retention *r,
-					const struct heap_classes *classes)
+					struct heap_classes *classes)
 {
 	struct class_stats *c = lh_calloc(1, sizeof(*c));
-	const uint32_t *class_of = classes->of_node;
+	/* The dominator walk needs each node's class in an order of its own: keep them for it. */
+	uint32_t *class_of = lh_malloc((size_t)LH_MAX(s->node_count, 1) * sizeof(uint32_t));
+	for (uint32_t n = 0; n < s->node_count; n++)
+		class_of[n] = heap_class_id(classes, n);
 	c->classes = classes;
-	c->count = classes->names.count;
+	c->count = classes_used(class_of, s->node_count);
 	c->rows = lh_calloc(LH_MAX(c->count, 1), sizeof(*c->rows));
 	for (size_t i = 0; i < c->count; i++)
 		c->rows[i] = (struct class_row){ .id = (uint32_t)i, .distance = INT32_MAX };
@@ -81,6 +92,7 @@ struct class_stats *class_stats_compute(const struct heap_snapshot *s, const str
 		row->distance = LH_MIN(row->distance, r->distance[n]);
 	}
 	sum_retained(s, r, class_of, c);
+	free(class_of);
 	return c;
 }
 

@@ -25,13 +25,13 @@ struct class_row {
 };
 
 struct class_stats {
-	const struct heap_classes *classes;
+	struct heap_classes *classes;
 	size_t count;
 	struct class_row *rows;   /* by class id */
 };
 
 struct class_stats *class_stats_compute(const struct heap_snapshot *s, const struct retention *r,
-					const struct heap_classes *classes);
+					struct heap_classes *classes);
 void class_stats_free(struct class_stats *c);
 
 #endif

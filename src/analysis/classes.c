@@ -48,6 +48,10 @@ static uint32_t second_unit(uint32_t c)
 static int utf16_compare(const char *a, const char *b)
 {
 	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	while (*p == *q && *p && *p < 0x80) { /* ASCII prefix: byte order is code unit order */
+		p++;
+		q++;
+	}
 	while (*p && *q) {
 		uint32_t x = next_code_point(&p), y = next_code_point(&q);
 		if (x == y)
@@ -83,9 +87,18 @@ static void sort_properties(const struct heap_snapshot *s, uint32_t *names, size
 
 /* MARK: - Inference */
 
-static bool is_plain_object(const struct heap_snapshot *s, uint32_t n)
+/* The string index of "Object" (V8 interns names, so one index stands for the text), or UINT32_MAX. */
+static uint32_t find_object_name(const struct heap_snapshot *s)
 {
-	return heap_node_kind(s, n) == HEAP_NODE_OBJECT && !strcmp(heap_node_name(s, n), "Object");
+	for (uint32_t i = 0; i < s->string_count; i++)
+		if (heap_string_length(s, i) == 6 && !strcmp(heap_string(s, i), "Object"))
+			return i;
+	return UINT32_MAX;
+}
+
+static bool is_plain_object(const struct heap_snapshot *s, uint32_t object_name, uint32_t n)
+{
+	return s->node_name[n] == object_name && heap_node_kind(s, n) == HEAP_NODE_OBJECT;
 }
 
 /* JSHeapSnapshotNode.formatPropertyName: names with , ' " { } are shown JSON-quoted. */
@@ -135,7 +148,7 @@ struct definitions {
 static bool interface_of(const struct heap_snapshot *s, uint32_t n, char **name, size_t *cap, uint32_t **props,
 			 size_t *props_cap, size_t *prop_count)
 {
-	size_t len = 1;
+	size_t len = 1, units = 1;
 	lh_grow((void **)name, cap, 2, 1);
 	strcpy(*name, "{");
 	*prop_count = 0;
@@ -148,7 +161,7 @@ static bool interface_of(const struct heap_snapshot *s, uint32_t n, char **name,
 		char *formatted = NULL;
 		size_t flen = 0, fcap = 0;
 		append_property_name(&formatted, &flen, &fcap, edge_name);
-		size_t units = utf16_length(*name), funits = utf16_length(formatted);
+		size_t funits = utf16_length(formatted);
 		if (units > MIN_INTERFACE_PROPERTY_COUNT && units + funits > MAX_INTERFACE_NAME_LENGTH) {
 			free(formatted);
 			break;
@@ -157,7 +170,9 @@ static bool interface_of(const struct heap_snapshot *s, uint32_t n, char **name,
 			lh_grow((void **)name, cap, len + 3, 1);
 			strcpy(*name + len, ", ");
 			len += 2;
+			units += 2;
 		}
+		units += funits;
 		lh_grow((void **)name, cap, len + flen + 1, 1);
 		memcpy(*name + len, formatted, flen + 1);
 		len += flen;
@@ -180,14 +195,14 @@ static int by_count_then_first_seen(const void *a, const void *b)
 	return x->name < y->name ? -1 : 1;
 }
 
-static void infer_definitions(const struct heap_snapshot *s, struct definitions *d)
+static void infer_definitions(const struct heap_snapshot *s, uint32_t object_name, struct definitions *d)
 {
 	uint64_t plain_objects = 0;
 	char *name = NULL;
 	size_t name_cap = 0, props_cap = 0, prop_count;
 	uint32_t *props = NULL;
 	for (uint32_t n = 0; n < s->node_count; n++) {
-		if (!is_plain_object(s, n))
+		if (!is_plain_object(s, object_name, n))
 			continue;
 		plain_objects++;
 		if (!interface_of(s, n, &name, &name_cap, &props, &props_cap, &prop_count))
@@ -373,78 +388,128 @@ static int32_t match_object(const struct heap_snapshot *s, const struct definiti
 	return match;
 }
 
-/* The class of a native node DevTools found detached: its name gets the prefix "Detached ". */
-static uint32_t detached_class(const struct heap_snapshot *s, uint32_t n, struct heap_classes *c)
+struct heap_classes {
+	const struct heap_snapshot *s;
+	struct strmap names;             /* class names, by class id */
+	uint32_t *of_string;             /* class of named nodes by name string; UINT32_MAX = not yet */
+	uint32_t *detached_of_string;    /* the same for detached native nodes */
+	uint32_t of_type[HEAP_MAX_TYPES];
+	uint32_t object_name;            /* string index of "Object" */
+	uint32_t *detached;              /* ordinals of detached native nodes, ascending */
+	size_t detached_count;
+	struct definitions definitions;
+	struct property_tree tree;
+	uint32_t *interface_class;       /* class id of each definition */
+	struct match_scratch scratch;
+};
+
+static uint32_t *unknown_per_string(const struct heap_snapshot *s)
 {
-	const char *name = heap_node_name(s, n);
+	uint32_t *a = lh_malloc((size_t)LH_MAX(s->string_count, 1) * sizeof(uint32_t));
+	memset(a, 0xff, (size_t)s->string_count * sizeof(uint32_t));
+	return a;
+}
+
+static bool is_detached(const struct heap_classes *c, uint32_t n)
+{
+	size_t lo = 0, hi = c->detached_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->detached[mid] < n)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->detached_count && c->detached[lo] == n;
+}
+
+/* The class of a native node DevTools found detached: its name gets the prefix "Detached ". */
+static uint32_t detached_class(struct heap_classes *c, uint32_t n)
+{
+	uint32_t *slot = &c->detached_of_string[c->s->node_name[n]];
+	if (*slot != UINT32_MAX)
+		return *slot;
+	const char *name = heap_node_name(c->s, n);
 	char *prefixed = lh_malloc(strlen(name) + 10);
 	strcpy(prefixed, "Detached ");
 	strcat(prefixed, name);
 	char *cls = heap_class_of_name(prefixed);
-	uint32_t id = strmap_intern(&c->names, cls);
+	*slot = strmap_intern(&c->names, cls);
 	free(cls);
 	free(prefixed);
-	return id;
+	return *slot;
 }
 
-/* Classes from each node's own type and name: computed once per distinct name or type. */
-static void assign_base_classes(const struct heap_snapshot *s, struct heap_classes *c)
+/* The class from the node's own type and name, once per distinct name or type. */
+static uint32_t base_class(struct heap_classes *c, uint32_t n)
 {
-	uint32_t *of_string = lh_malloc((size_t)LH_MAX(s->string_count, 1) * sizeof(uint32_t));
-	uint32_t of_type[HEAP_MAX_TYPES];
-	memset(of_string, 0xff, (size_t)s->string_count * sizeof(uint32_t));
-	memset(of_type, 0xff, sizeof(of_type));
-	uint8_t *dom = heap_dom_states(s);
-	for (uint32_t n = 0; n < s->node_count; n++) {
-		if (dom && dom[n] == DOM_DETACHED) {
-			c->of_node[n] = detached_class(s, n, c);
+	const struct heap_snapshot *s = c->s;
+	if (c->detached_count && is_detached(c, n))
+		return detached_class(c, n);
+	bool named = heap_class_is_named(heap_node_kind(s, n));
+	uint32_t *slot = named ? &c->of_string[s->node_name[n]] : &c->of_type[s->node_type[n]];
+	if (*slot == UINT32_MAX) {
+		char *name = heap_class_name(s, n);
+		*slot = strmap_intern(&c->names, name);
+		free(name);
+	}
+	return *slot;
+}
+
+uint32_t heap_class_id(struct heap_classes *c, uint32_t n)
+{
+	if (c->definitions.count && is_plain_object(c->s, c->object_name, n)) {
+		int32_t match = match_object(c->s, &c->definitions, &c->tree, n, &c->scratch);
+		if (match >= 0)
+			return c->interface_class[match];
+	}
+	return base_class(c, n);
+}
+
+const char *heap_class_name_of_id(const struct heap_classes *c, uint32_t id)
+{
+	return c->names.names[id];
+}
+
+size_t heap_class_count(const struct heap_classes *c)
+{
+	/* Base classes: at most one per string (twice with "Detached "), one per type; plus interfaces. */
+	return (size_t)c->s->string_count * (c->detached_count ? 2 : 1) + HEAP_MAX_TYPES + c->definitions.count;
+}
+
+static void find_detached(struct heap_classes *c)
+{
+	uint8_t *dom = heap_dom_states(c->s);
+	if (!dom)
+		return;
+	size_t cap = 0;
+	for (uint32_t n = 0; n < c->s->node_count; n++) {
+		if (dom[n] != DOM_DETACHED)
 			continue;
-		}
-		bool named = heap_class_is_named(heap_node_kind(s, n));
-		uint32_t *slot = named ? &of_string[s->node_name[n]] : &of_type[s->node_type[n]];
-		if (*slot == UINT32_MAX) {
-			char *name = heap_class_name(s, n);
-			*slot = strmap_intern(&c->names, name);
-			free(name);
-		}
-		c->of_node[n] = *slot;
+		lh_grow((void **)&c->detached, &cap, c->detached_count + 1, sizeof(*c->detached));
+		c->detached[c->detached_count++] = n;
 	}
 	free(dom);
-	free(of_string);
 }
 
 struct heap_classes *heap_classes_compute(const struct heap_snapshot *s)
 {
 	struct heap_classes *c = lh_calloc(1, sizeof(*c));
-	c->of_node = lh_malloc((size_t)LH_MAX(s->node_count, 1) * sizeof(uint32_t));
-	assign_base_classes(s, c);
-
-	struct definitions d = { 0 };
-	infer_definitions(s, &d);
-	if (d.count) {
-		struct property_tree t = { 0 };
-		tree_build(s, &d, &t);
-		uint32_t *interface_class = lh_malloc(d.count * sizeof(uint32_t));
-		for (size_t i = 0; i < d.count; i++)
-			interface_class[i] = strmap_intern(&c->names, d.names.names[d.items[i].name]);
-		struct match_scratch m = { 0 };
-		for (uint32_t n = 0; n < s->node_count; n++) {
-			if (!is_plain_object(s, n))
-				continue;
-			int32_t match = match_object(s, &d, &t, n, &m);
-			if (match >= 0)
-				c->of_node[n] = interface_class[match];
-		}
-		free(m.props);
-		free(m.states);
-		free(m.next_states);
-		free(interface_class);
-		tree_free(&t);
+	c->s = s;
+	c->of_string = unknown_per_string(s);
+	memset(c->of_type, 0xff, sizeof(c->of_type));
+	find_detached(c);
+	if (c->detached_count)
+		c->detached_of_string = unknown_per_string(s);
+	c->object_name = find_object_name(s);
+	infer_definitions(s, c->object_name, &c->definitions);
+	if (c->definitions.count) {
+		tree_build(s, &c->definitions, &c->tree);
+		c->interface_class = lh_malloc(c->definitions.count * sizeof(uint32_t));
+		for (size_t i = 0; i < c->definitions.count; i++)
+			c->interface_class[i] =
+				strmap_intern(&c->names, c->definitions.names.names[c->definitions.items[i].name]);
 	}
-	for (size_t i = 0; i < d.count; i++)
-		free(d.items[i].properties);
-	free(d.items);
-	strmap_free(&d.names);
 	return c;
 }
 
@@ -452,7 +517,18 @@ void heap_classes_free(struct heap_classes *c)
 {
 	if (!c)
 		return;
+	for (size_t i = 0; i < c->definitions.count; i++)
+		free(c->definitions.items[i].properties);
+	free(c->definitions.items);
+	strmap_free(&c->definitions.names);
+	tree_free(&c->tree);
+	free(c->interface_class);
+	free(c->scratch.props);
+	free(c->scratch.states);
+	free(c->scratch.next_states);
 	strmap_free(&c->names);
-	free(c->of_node);
+	free(c->of_string);
+	free(c->detached_of_string);
+	free(c->detached);
 	free(c);
 }

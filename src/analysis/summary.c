@@ -1,11 +1,7 @@
 /*
  * summary.c - counts by type and class, GC roots and fan-out (summary.h).
  *
- * Classes are counted without hashing: object and native nodes are
- * classed by their name, so a counter per string index does it; every
- * other kind has one class per type. The per-name counters are then merged
- * by class text (DevTools trims "<div ...>" to "<div>", so two names can
- * share a class).
+ * Classes are DevTools' Summary names (classes.h), interfaces included.
  *
  * A fan-out breakdown sorts the node's edge targets (radix sort), counts
  * runs, keeps the largest few, then scans the edges once more to fill each
@@ -14,6 +10,7 @@
 #include "summary.h"
 
 #include "../common/sort.h"
+#include "classes.h"
 #include "classname.h"
 
 double summary_edge_share(const struct heap_snapshot *s, uint64_t edges)
@@ -37,11 +34,6 @@ static void count_types(const struct heap_snapshot *s, struct heap_summary *sum)
 	}
 }
 
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(((const struct summary_class_row *)a)->name, ((const struct summary_class_row *)b)->name);
-}
-
 static int by_count_desc(const void *a, const void *b)
 {
 	const struct summary_class_row *x = a, *y = b;
@@ -58,25 +50,6 @@ static int by_size_desc(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Sorts rows by name and merges equal names; returns the new count. */
-static size_t merge_equal_classes(struct summary_class_row *rows, size_t count)
-{
-	if (!count)
-		return 0;
-	qsort(rows, count, sizeof(*rows), by_name);
-	size_t out = 0;
-	for (size_t i = 1; i < count; i++) {
-		if (!strcmp(rows[out].name, rows[i].name)) {
-			rows[out].total.count += rows[i].total.count;
-			rows[out].total.self_size += rows[i].total.self_size;
-			free(rows[i].name);
-		} else {
-			rows[++out] = rows[i];
-		}
-	}
-	return out + 1;
-}
-
 static struct summary_class_row *top_rows(struct summary_class_row *rows, size_t count, size_t top,
 					  int (*order)(const void *, const void *))
 {
@@ -89,45 +62,28 @@ static struct summary_class_row *top_rows(struct summary_class_row *rows, size_t
 	return out;
 }
 
+/* Counts per class, every node counted (DevTools' Summary leaves out zero-size nodes; leakhound does not). */
 static void count_classes(const struct heap_snapshot *s, struct heap_summary *sum, size_t top)
 {
-	struct summary_count *per_name = lh_calloc(LH_MAX(s->string_count, 1), sizeof(*per_name));
-	uint32_t example_of_type[HEAP_MAX_TYPES];
-	struct summary_count per_type[HEAP_MAX_TYPES] = { { 0 } };
+	struct heap_classes *classes = heap_classes_compute(s);
+	struct summary_count *per_class = lh_calloc(heap_class_count(classes), sizeof(*per_class));
+	size_t count = 0;
 	for (uint32_t n = 0; n < s->node_count; n++) {
-		struct summary_count *c;
-		if (heap_class_is_named(heap_node_kind(s, n))) {
-			c = &per_name[s->node_name[n]];
-		} else {
-			c = &per_type[s->node_type[n]];
-			example_of_type[s->node_type[n]] = n;
-		}
-		c->count++;
-		c->self_size += heap_node_self_size(s, n);
+		uint32_t id = heap_class_id(classes, n);
+		per_class[id].count++;
+		per_class[id].self_size += heap_node_self_size(s, n);
+		count = LH_MAX(count, (size_t)id + 1);
 	}
-	size_t count = 0, cap = 0;
-	struct summary_class_row *rows = NULL;
-	for (uint32_t i = 0; i < s->string_count; i++) {
-		if (!per_name[i].count)
-			continue;
-		lh_grow((void **)&rows, &cap, count + 1, sizeof(*rows));
-		rows[count++] = (struct summary_class_row){ heap_class_of_name(heap_string(s, i)), per_name[i] };
-	}
-	for (unsigned t = 0; t < s->format.node_type_count; t++) {
-		if (!per_type[t].count)
-			continue;
-		lh_grow((void **)&rows, &cap, count + 1, sizeof(*rows));
-		rows[count++] = (struct summary_class_row){ heap_class_name(s, example_of_type[t]), per_type[t] };
-	}
-	free(per_name);
-	count = merge_equal_classes(rows, count);
+	struct summary_class_row *rows = lh_calloc(LH_MAX(count, 1), sizeof(*rows));
+	for (size_t i = 0; i < count; i++)
+		rows[i] = (struct summary_class_row){ (char *)heap_class_name_of_id(classes, (uint32_t)i), per_class[i] };
+	free(per_class);
 	sum->class_count = count;
 	sum->top_count = LH_MIN(top, count);
 	sum->by_count = top_rows(rows, count, sum->top_count, by_count_desc);
 	sum->by_size = top_rows(rows, count, sum->top_count, by_size_desc);
-	for (size_t i = 0; i < count; i++)
-		free(rows[i].name);
 	free(rows);
+	heap_classes_free(classes);
 }
 
 /* MARK: - Fan-out breakdown */

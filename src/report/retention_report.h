@@ -17,7 +17,7 @@ struct top_report {
 	const char *path;
 	const struct heap_snapshot *snapshot;
 	const struct retention *retention;
-	const struct heap_classes *classes;
+	struct heap_classes *classes;
 	const struct class_stats *by_class;  /* set for --by class */
 	size_t top;
 	bool all;                            /* every node (synthetic too) or class, no limit */
@@ -30,7 +30,7 @@ struct show_report {
 	const char *path;
 	const struct heap_snapshot *snapshot;
 	const struct retention *retention;
-	const struct heap_classes *classes;
+	struct heap_classes *classes;
 	uint32_t node;
 	size_t max_edges;                    /* outgoing and incoming edges listed */
 };
@@ -53,7 +53,7 @@ void path_print_json(FILE *out, const struct path_report *r);
  * The fields every JSON node object carries: id, index, type, class, name,
  * self_size, and with a retention also retained_size, distance, dominator_id.
  */
-void report_json_node(struct json_writer *w, const struct heap_snapshot *s, const struct heap_classes *classes,
+void report_json_node(struct json_writer *w, const struct heap_snapshot *s, struct heap_classes *classes,
 		      const struct retention *r, uint32_t n);
 
 #endif

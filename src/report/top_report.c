@@ -109,7 +109,7 @@ void top_print_text(FILE *out, const struct top_report *r)
 		struct class_row *rows = ranked_classes(r->by_class, &count);
 		for (size_t i = 0; i < (r->all ? count : LH_MIN(count, r->top)); i++) {
 			char c[32], d[32], self[32], ret[32];
-			table_add_row(&t, r->classes->names.names[rows[i].id], fmt_count(c, sizeof(c), rows[i].count),
+			table_add_row(&t, heap_class_name_of_id(r->classes, rows[i].id), fmt_count(c, sizeof(c), rows[i].count),
 				      distance_text(d, sizeof(d), rows[i].distance), fmt_bytes(self, sizeof(self), rows[i].self_size),
 				      fmt_bytes(ret, sizeof(ret), rows[i].retained_size));
 		}
@@ -133,13 +133,13 @@ void top_print_text(FILE *out, const struct top_report *r)
 	table_free(&t);
 }
 
-void report_json_node(struct json_writer *w, const struct heap_snapshot *s, const struct heap_classes *classes,
+void report_json_node(struct json_writer *w, const struct heap_snapshot *s, struct heap_classes *classes,
 		      const struct retention *r, uint32_t n)
 {
 	jw_key_uint(w, "id", s->node_id[n]);
 	jw_key_uint(w, "index", n);
 	jw_key_string(w, "type", heap_node_type_name(s, n));
-	jw_key_string(w, "class", heap_class_of(classes, n));
+	jw_key_string(w, "class", heap_class_name_of_id(classes, heap_class_id(classes, n)));
 	jw_key(w, "name");
 	jw_string_len(w, heap_node_name(s, n), heap_string_length(s, s->node_name[n]));
 	jw_key_uint(w, "self_size", r ? r->self_size[n] : heap_node_self_size(s, n));
@@ -167,7 +167,7 @@ void top_print_json(FILE *out, const struct top_report *r)
 		struct class_row *rows = ranked_classes(r->by_class, &count);
 		for (size_t i = 0; i < (r->all ? count : LH_MIN(count, r->top)); i++) {
 			jw_object_begin(&w);
-			jw_key_string(&w, "class", r->classes->names.names[rows[i].id]);
+			jw_key_string(&w, "class", heap_class_name_of_id(r->classes, rows[i].id));
 			jw_key_uint(&w, "count", rows[i].count);
 			jw_key_int(&w, "distance", rows[i].distance);
 			jw_key_uint(&w, "self_size", rows[i].self_size);
