@@ -14,10 +14,14 @@
 #define LH_CLI_BUILTIN_H
 
 #include "../src/common/error.h"
+#include "../src/analysis/retention.h"
 #include "../src/heap/snapshot.h"
 
 int cmd_summary(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_path(int argc, char **argv);
+int cmd_roots(int argc, char **argv);
 
 /* Prints "leakhound: FILE: byte N: message" on stderr and returns LH_EXIT_BAD_INPUT. */
 int cli_input_error(const char *file, const struct lh_error *err);
@@ -27,6 +31,16 @@ int cli_usage_error(const char *fmt, ...) LH_PRINTF(1, 2);
 struct heap_snapshot *cli_read_snapshot(const char *path, bool lenient, struct lh_error *err);
 /* Parses a positive count option value; false (with a message printed) if it is not one. */
 bool cli_parse_count(const char *option, const char *value, size_t *out);
+/*
+ * Parses a node reference ("@123" or "123", a snapshot id) and finds it.
+ * Returns LH_EXIT_OK with *node set, or prints why not and returns the
+ * exit status (usage for a malformed reference, bad input for an id that is
+ * not in the file).
+ */
+int cli_find_node(const char *file, const struct heap_snapshot *s, const char *ref, uint32_t *node);
+/* Parses --retention's value; false (message printed) for an unknown mode. */
+bool cli_parse_retention(const char *value, enum retention_mode *mode);
+
 /* Flushes stdout and reports a failed write (a full disk, a closed pipe). */
 int cli_finish_output(int status);
 

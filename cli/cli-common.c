@@ -87,3 +87,27 @@ int cli_finish_output(int status)
 	}
 	return status;
 }
+
+int cli_find_node(const char *file, const struct heap_snapshot *s, const char *ref, uint32_t *node)
+{
+	const char *digits = ref[0] == '@' ? ref + 1 : ref;
+	char *end;
+	errno = 0;
+	unsigned long long id = strtoull(digits, &end, 10);
+	if (errno || end == digits || *end || digits[0] == '-' || id > UINT32_MAX)
+		return cli_usage_error("'%s' is not a node reference (expected @ID, the snapshot's node id)", ref);
+	*node = heap_node_by_id(s, (uint32_t)id);
+	if (*node == UINT32_MAX) {
+		fprintf(stderr, "leakhound: %s: no node with id @%llu in this snapshot\n", file, id);
+		return LH_EXIT_BAD_INPUT;
+	}
+	return LH_EXIT_OK;
+}
+
+bool cli_parse_retention(const char *value, enum retention_mode *mode)
+{
+	if (retention_mode_parse(value, mode))
+		return true;
+	cli_usage_error("--retention takes devtools, memlab or all-edges, not '%s'", value);
+	return false;
+}

@@ -48,8 +48,8 @@ int cmd_top(int argc, char **argv)
 			by_class = !strcmp(optarg, "class");
 			break;
 		case OPT_RETENTION:
-			if (!retention_mode_parse(optarg, &mode))
-				return cli_usage_error("--retention takes devtools, memlab or all-edges, not '%s'", optarg);
+			if (!cli_parse_retention(optarg, &mode))
+				return LH_EXIT_USAGE;
 			break;
 		case OPT_HELP:
 			fputs(top_usage, stdout);

@@ -17,6 +17,9 @@ struct command {
 static const struct command commands[] = {
 	{ "summary", cmd_summary, "what a heap snapshot holds, including what DevTools hides, and findings" },
 	{ "top", cmd_top, "the largest retained sizes, by object or class (DevTools' or memlab's numbers)" },
+	{ "show", cmd_show, "one node: sizes, distance, dominator, edges in and out" },
+	{ "path", cmd_path, "shortest retainer paths from the GC roots to a node" },
+	{ "roots", cmd_roots, "what each GC root holds, including what DevTools' rules hide" },
 };
 
 static void print_help(FILE *out)

@@ -21,9 +21,6 @@ const struct findings_thresholds findings_default_thresholds = {
 	.root_share = 50.0,
 };
 
-/* A V8 handle is one pointer-sized slot. */
-#define HANDLE_SLOT_BYTES 8
-
 static struct finding *add(struct findings *out, const char *id, uint32_t node, uint64_t edges, double share)
 {
 	if (out->count == LH_ARRAY_LEN(out->items))
@@ -75,7 +72,7 @@ static void handle_scope_rule(const struct heap_snapshot *s, const struct summar
 		return;
 	char targets[300];
 	describe_targets(s, r, targets, sizeof(targets));
-	f->native_bytes = r->edges * HANDLE_SLOT_BYTES;
+	f->native_bytes = summary_handle_bytes(s, r->node, r->edges);
 	char count[32], bytes[32];
 	say(f->title, sizeof(f->title), "\"(Handle scope)\" holds %s edges (%.1f%% of all edges), %s",
 	    fmt_count(count, sizeof(count), r->edges), share, targets);
@@ -88,7 +85,7 @@ static void handle_scope_rule(const struct heap_snapshot *s, const struct summar
 	    "outside the JS heap: about %s here that no heap size in DevTools shows, and every handle "
 	    "keeps its target alive. Look at the native addons this process loads: their completion callbacks, "
 	    "and handles created there; compare snapshots over time (this count grows with each call).",
-	    HANDLE_SLOT_BYTES, fmt_bytes(bytes, sizeof(bytes), f->native_bytes));
+	    SUMMARY_HANDLE_SLOT_BYTES, fmt_bytes(bytes, sizeof(bytes), f->native_bytes));
 }
 
 static void global_handles_rule(const struct heap_snapshot *s, const struct summary_fanout *r,

@@ -18,6 +18,17 @@ double summary_edge_share(const struct heap_snapshot *s, uint64_t edges)
 	return s->edge_count ? 100.0 * (double)edges / (double)s->edge_count : 0.0;
 }
 
+uint64_t summary_handle_bytes(const struct heap_snapshot *s, uint32_t root_node, uint64_t edges)
+{
+	static const char *const handle_roots[] = { "(Handle scope)", "(Global handles)", "(Eternal handles)",
+						    "(Traced handles)" };
+	const char *name = heap_node_name(s, root_node);
+	for (size_t i = 0; i < LH_ARRAY_LEN(handle_roots); i++)
+		if (!strcmp(name, handle_roots[i]))
+			return edges * SUMMARY_HANDLE_SLOT_BYTES;
+	return 0;
+}
+
 /* MARK: - Types and classes */
 
 static void count_types(const struct heap_snapshot *s, struct heap_summary *sum)

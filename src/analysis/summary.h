@@ -78,6 +78,16 @@ struct heap_summary {
 struct heap_summary *heap_summary_compute(const struct heap_snapshot *s, const struct summary_options *opts);
 void heap_summary_free(struct heap_summary *sum);
 
+/* A V8 handle is one pointer-sized slot in a block V8 mallocs outside the JS heap. */
+#define SUMMARY_HANDLE_SLOT_BYTES 8
+
+/*
+ * Native memory the handles held by a GC sub-root occupy ("(Handle scope)",
+ * "(Global handles)", "(Eternal handles)", "(Traced handles)"), which no
+ * snapshot size shows; 0 for other roots.
+ */
+uint64_t summary_handle_bytes(const struct heap_snapshot *s, uint32_t root_node, uint64_t edges);
+
 /* Share of all edges, in percent. */
 double summary_edge_share(const struct heap_snapshot *s, uint64_t edges);
 

@@ -11,6 +11,7 @@
 #include "../analysis/class_stats.h"
 #include "../analysis/paths.h"
 #include "../analysis/retention.h"
+#include "../analysis/summary.h"
 #include "json_writer.h"
 
 struct top_report {
@@ -48,6 +49,17 @@ struct path_report {
 
 void path_print_text(FILE *out, const struct path_report *r);
 void path_print_json(FILE *out, const struct path_report *r);
+
+struct roots_report {
+	const char *path;
+	const struct heap_snapshot *snapshot;
+	const struct heap_summary *summary;     /* the GC roots and their target groups */
+	const struct retention *all_edges;      /* RETENTION_ALL_EDGES: what each root holds exclusively */
+	const struct retention *devtools;       /* DevTools' retained size, for comparison */
+};
+
+void roots_print_text(FILE *out, const struct roots_report *r);
+void roots_print_json(FILE *out, const struct roots_report *r);
 
 /*
  * The fields every JSON node object carries: id, index, type, class, name,
