@@ -255,9 +255,9 @@ static void transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self
 {
 	if (!has_user_roots(s))
 		return;
-	uint32_t *owner = lh_malloc((size_t)s->node_count * sizeof(*owner));
+	uint32_t *owner = lh_realloc_column(NULL, s->node_count, sizeof(*owner));
 	/* Each node enters the worklist at most twice: when first owned, and when found shared. */
-	uint32_t *work = lh_malloc(2 * (size_t)s->node_count * sizeof(*work) + sizeof(*work));
+	uint32_t *work = lh_realloc_column(NULL, 2 * (size_t)s->node_count + 1, sizeof(*work));
 	size_t top = 0;
 	for (uint32_t n = 0; n < s->node_count; n++) {
 		owner[n] = is_ownable(s, n) ? OWNER_UNVISITED : n;
@@ -301,7 +301,7 @@ struct retainers {
 
 static void retainers_build(const struct heap_snapshot *s, const uint8_t *essential, struct retainers *r)
 {
-	r->first = lh_calloc((size_t)s->node_count + 1, sizeof(*r->first));
+	r->first = lh_calloc_column((size_t)s->node_count + 1, sizeof(*r->first));
 	size_t count = 0;
 	for (uint32_t e = 0; e < s->edge_count; e++) {
 		if (bit_get(essential, e)) {
@@ -315,8 +315,8 @@ static void retainers_build(const struct heap_snapshot *s, const uint8_t *essent
 		r->first[n] = sum;
 		sum += c;
 	}
-	r->from = lh_malloc(LH_MAX(count, 1) * sizeof(*r->from));
-	uint32_t *next = lh_malloc(((size_t)s->node_count + 1) * sizeof(*next));
+	r->from = lh_realloc_column(NULL, LH_MAX(count, 1), sizeof(*r->from));
+	uint32_t *next = lh_realloc_column(NULL, (size_t)s->node_count + 1, sizeof(*next));
 	memcpy(next, r->first, ((size_t)s->node_count + 1) * sizeof(*next));
 	for (uint32_t n = 0; n < s->node_count; n++)
 		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++)
@@ -471,25 +471,25 @@ static void dominators(const struct heap_snapshot *s, enum retention_mode mode, 
 	struct retainers ret;
 	retainers_build(s, essential, &ret);
 	struct lengauer_tarjan lt = { .s = s, .essential = essential, .ret = &ret };
-	lt.parent = lh_calloc(len, sizeof(uint32_t));
-	lt.ancestor = lh_calloc(len, sizeof(uint32_t));
-	lt.vertex = lh_calloc(len, sizeof(uint32_t));
-	lt.label = lh_calloc(len, sizeof(uint32_t));
-	lt.semi = lh_calloc(len, sizeof(uint32_t));
-	lt.dom = lh_calloc(len, sizeof(uint32_t));
-	lt.next_edge = lh_calloc(len, sizeof(uint32_t));
+	lt.parent = lh_calloc_column(len, sizeof(uint32_t));
+	lt.ancestor = lh_calloc_column(len, sizeof(uint32_t));
+	lt.vertex = lh_calloc_column(len, sizeof(uint32_t));
+	lt.label = lh_calloc_column(len, sizeof(uint32_t));
+	lt.semi = lh_calloc_column(len, sizeof(uint32_t));
+	lt.dom = lh_calloc_column(len, sizeof(uint32_t));
+	lt.next_edge = lh_calloc_column(len, sizeof(uint32_t));
 	uint32_t r = s->root + 1;
 	lt_dfs(&lt, r);
 	out->unreachable = lt_number_unreached(&lt, mode, r);
 	/* The DFS cursors are done with: their memory serves path compression. */
 	lt.stack = lt.next_edge;
 	lt.next_edge = NULL;
-	lt.bucket_head = lh_calloc(len, sizeof(uint32_t));
-	lt.bucket_next = lh_calloc(len, sizeof(uint32_t));
+	lt.bucket_head = lh_calloc_column(len, sizeof(uint32_t));
+	lt.bucket_next = lh_calloc_column(len, sizeof(uint32_t));
 	lt_main_loop(&lt, r);
 
-	out->dominator = lh_malloc((size_t)s->node_count * sizeof(uint32_t));
-	out->retained_size = lh_malloc((size_t)s->node_count * sizeof(uint64_t));
+	out->dominator = lh_realloc_column(NULL, s->node_count, sizeof(uint32_t));
+	out->retained_size = lh_realloc_column(NULL, s->node_count, sizeof(uint64_t));
 	for (uint32_t n = 0; n < s->node_count; n++) {
 		out->dominator[n] = lt.dom[n + 1] - 1;
 		out->retained_size[n] = out->self_size[n];
@@ -588,7 +588,7 @@ static void distances(const struct heap_snapshot *s, struct retention *out)
 	struct distance_pass d = { .s = s };
 	weakmap_names_build(s, &d.names);
 	d.pending = bits_new((size_t)d.names.pair_count + 1);
-	out->distance = lh_malloc((size_t)s->node_count * sizeof(*out->distance));
+	out->distance = lh_realloc_column(NULL, s->node_count, sizeof(*out->distance));
 	for (uint32_t n = 0; n < s->node_count; n++)
 		out->distance[n] = RETENTION_NO_DISTANCE;
 	size_t length = 0;
@@ -616,7 +616,7 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 {
 	struct retention *r = lh_calloc(1, sizeof(*r));
 	r->mode = mode;
-	r->self_size = lh_malloc((size_t)s->node_count * sizeof(*r->self_size));
+	r->self_size = lh_realloc_column(NULL, s->node_count, sizeof(*r->self_size));
 	for (uint32_t n = 0; n < s->node_count; n++)
 		r->self_size[n] = heap_node_self_size(s, n);
 	if (mode == RETENTION_DEVTOOLS)

@@ -60,13 +60,22 @@ void lh_grow(void **items, size_t *cap, size_t need, size_t elem_size)
 	*cap = n;
 }
 
-void *lh_realloc_column(void *ptr, size_t count, size_t size)
+static void *advise_huge_pages(void *p, size_t bytes)
 {
 	const uintptr_t huge = (uintptr_t)2 << 20;
-	void *p = lh_realloc_array(ptr, count, size);
 	uintptr_t begin = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t end = ((uintptr_t)p + count * size) & ~(huge - 1);
+	uintptr_t end = ((uintptr_t)p + bytes) & ~(huge - 1);
 	if (end > begin)
 		madvise((void *)begin, end - begin, MADV_HUGEPAGE);
 	return p;
+}
+
+void *lh_realloc_column(void *ptr, size_t count, size_t size)
+{
+	return advise_huge_pages(lh_realloc_array(ptr, count, size), count * size);
+}
+
+void *lh_calloc_column(size_t count, size_t size)
+{
+	return advise_huge_pages(lh_calloc(count, size), count * size);
 }

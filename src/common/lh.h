@@ -58,6 +58,8 @@ char *lh_strdup(const char *s);
  * a multi-GB model by 512x.
  */
 void *lh_realloc_column(void *ptr, size_t count, size_t size);
+/* A new zeroed column (calloc, with huge pages asked for before first touch). */
+void *lh_calloc_column(size_t count, size_t size);
 
 /*
  * Grows *items (with *cap slots of elem_size bytes) so that it holds at least
