@@ -20,6 +20,9 @@ static const struct command commands[] = {
 	{ "show", cmd_show, "one node: sizes, distance, dominator, edges in and out" },
 	{ "path", cmd_path, "shortest retainer paths from the GC roots to a node" },
 	{ "roots", cmd_roots, "what each GC root holds, including what DevTools' rules hide" },
+	{ "diff", cmd_diff, "objects new and freed between two snapshots, per class, type and GC root" },
+	{ "trend", cmd_trend, "what grows over a series of snapshots, ranked, with leak candidates" },
+	{ "check", cmd_check, "leak findings over a series of snapshots; exit 1 when a leak is suspected" },
 };
 
 static void print_help(FILE *out)

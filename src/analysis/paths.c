@@ -107,3 +107,57 @@ size_t paths_to(const struct heap_snapshot *s, const struct path_tree *t, uint32
 	free(c);
 	return found;
 }
+
+/* "Map @123" for path steps: the class-like name, or the type for strings and the like. */
+static void step_label(const struct heap_snapshot *s, uint32_t n, char *buf, size_t size)
+{
+	const char *name = heap_node_name(s, n);
+	if (!*name)
+		snprintf(buf, size, "(%s) @%u", heap_node_type_name(s, n), s->node_id[n]);
+	else
+		snprintf(buf, size, "%.60s%s @%u", name, strlen(name) > 60 ? "..." : "", s->node_id[n]);
+}
+
+/* An edge as a path step reads it: ".table", "[17]", "internal 'map'". */
+static void step_edge(const struct heap_snapshot *s, uint32_t e, char *buf, size_t size)
+{
+	switch (heap_edge_kind(s, e)) {
+	case HEAP_EDGE_ELEMENT:
+	case HEAP_EDGE_HIDDEN:
+		snprintf(buf, size, "[%u]", s->edge_name[e]);
+		break;
+	case HEAP_EDGE_PROPERTY:
+		snprintf(buf, size, ".%.60s", heap_string(s, s->edge_name[e]));
+		break;
+	case HEAP_EDGE_CONTEXT:
+		snprintf(buf, size, "(closure var) %.60s", heap_string(s, s->edge_name[e]));
+		break;
+	default:
+		snprintf(buf, size, "(%s) %.60s", heap_edge_type_name(s, e), heap_string(s, s->edge_name[e]));
+		break;
+	}
+}
+
+char *path_describe(const struct heap_snapshot *s, const struct retainer_path *p)
+{
+	size_t cap = 0, len = 0;
+	char *out = NULL;
+	lh_grow((void **)&out, &cap, 1, 1);
+	out[0] = '\0';
+	for (size_t k = 0; k < p->length; k++) {
+		uint32_t e = p->edges[k];
+		char step[160], edge[100], piece[300];
+		step_label(s, heap_edge_to(s, e), step, sizeof(step));
+		if (k == 0) {
+			snprintf(piece, sizeof(piece), "%s", step);
+		} else {
+			step_edge(s, e, edge, sizeof(edge));
+			snprintf(piece, sizeof(piece), " %s -> %s", edge, step);
+		}
+		size_t n = strlen(piece);
+		lh_grow((void **)&out, &cap, len + n + 1, 1);
+		memcpy(out + len, piece, n + 1);
+		len += n;
+	}
+	return out;
+}

@@ -35,4 +35,10 @@ struct retainer_path {
 size_t paths_to(const struct heap_snapshot *s, const struct path_tree *t, uint32_t n, size_t max,
 		struct retainer_path *out);
 
+/*
+ * The path as a person reads it, newly allocated:
+ * "(GC roots) @3 [13] -> (Global handles) @29 ... -> Map @123 (internal) table -> ..."
+ */
+char *path_describe(const struct heap_snapshot *s, const struct retainer_path *p);
+
 #endif

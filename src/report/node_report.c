@@ -133,36 +133,6 @@ void show_print_json(FILE *out, const struct show_report *r)
 
 /* MARK: - path */
 
-/* "Map @123" for path steps: the class-like name, or the type for strings and the like. */
-static void step_label(const struct heap_snapshot *s, uint32_t n, char *buf, size_t size)
-{
-	const char *name = heap_node_name(s, n);
-	if (!*name)
-		snprintf(buf, size, "(%s) @%u", heap_node_type_name(s, n), s->node_id[n]);
-	else
-		snprintf(buf, size, "%.60s%s @%u", name, strlen(name) > 60 ? "..." : "", s->node_id[n]);
-}
-
-/* An edge as a path step reads it: ".table", "[17]", "internal 'map'". */
-static void step_edge(const struct heap_snapshot *s, uint32_t e, char *buf, size_t size)
-{
-	switch (heap_edge_kind(s, e)) {
-	case HEAP_EDGE_ELEMENT:
-	case HEAP_EDGE_HIDDEN:
-		snprintf(buf, size, "[%u]", s->edge_name[e]);
-		break;
-	case HEAP_EDGE_PROPERTY:
-		snprintf(buf, size, ".%.60s", heap_string(s, s->edge_name[e]));
-		break;
-	case HEAP_EDGE_CONTEXT:
-		snprintf(buf, size, "(closure var) %.60s", heap_string(s, s->edge_name[e]));
-		break;
-	default:
-		snprintf(buf, size, "(%s) %.60s", heap_edge_type_name(s, e), heap_string(s, s->edge_name[e]));
-		break;
-	}
-}
-
 void path_print_text(FILE *out, const struct path_report *r)
 {
 	const struct heap_snapshot *s = r->snapshot;
@@ -174,21 +144,9 @@ void path_print_text(FILE *out, const struct path_report *r)
 	}
 	fprintf(out, "Retainer paths to %s, shortest first:\n", target);
 	for (size_t i = 0; i < r->count; i++) {
-		const struct retainer_path *p = &r->paths[i];
-		fprintf(out, "\n  %zu. (%zu edges)\n     ", i + 1, p->length);
-		for (size_t k = 0; k < p->length; k++) {
-			uint32_t e = p->edges[k];
-			char step[160], edge[100];
-			step_edge(s, e, edge, sizeof(edge));
-			if (k == 0) {
-				step_label(s, heap_edge_to(s, e), step, sizeof(step));
-				fprintf(out, "%s", step);
-				continue;
-			}
-			step_label(s, heap_edge_to(s, e), step, sizeof(step));
-			fprintf(out, " %s -> %s", edge, step);
-		}
-		fputc('\n', out);
+		char *text = path_describe(s, &r->paths[i]);
+		fprintf(out, "\n  %zu. (%zu edges)\n     %s\n", i + 1, r->paths[i].length, text);
+		free(text);
 	}
 }
 

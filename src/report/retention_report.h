@@ -64,6 +64,7 @@ void roots_print_json(FILE *out, const struct roots_report *r);
 /*
  * The fields every JSON node object carries: id, index, type, class, name,
  * self_size, and with a retention also retained_size, distance, dominator_id.
+ * Without classes, the class is the node's own (no interface inference).
  */
 void report_json_node(struct json_writer *w, const struct heap_snapshot *s, struct heap_classes *classes,
 		      const struct retention *r, uint32_t n);

@@ -3,6 +3,8 @@
  */
 #include "retention_report.h"
 
+#include "../analysis/classname.h"
+
 #include "summary_report.h"
 #include "table.h"
 
@@ -139,7 +141,13 @@ void report_json_node(struct json_writer *w, const struct heap_snapshot *s, stru
 	jw_key_uint(w, "id", s->node_id[n]);
 	jw_key_uint(w, "index", n);
 	jw_key_string(w, "type", heap_node_type_name(s, n));
-	jw_key_string(w, "class", heap_class_name_of_id(classes, heap_class_id(classes, n)));
+	if (classes) {
+		jw_key_string(w, "class", heap_class_name_of_id(classes, heap_class_id(classes, n)));
+	} else {
+		char *cls = heap_class_name(s, n);
+		jw_key_string(w, "class", cls);
+		free(cls);
+	}
 	jw_key(w, "name");
 	jw_string_len(w, heap_node_name(s, n), heap_string_length(s, s->node_name[n]));
 	jw_key_uint(w, "self_size", r ? r->self_size[n] : heap_node_self_size(s, n));

@@ -1,0 +1,70 @@
+/*
+ * digest.h - what leak detection keeps of one snapshot, so that a series
+ * of multi-GB snapshots can be compared while only one is in memory.
+ *
+ * A digest holds totals, per-class counts and sizes (under class ids shared
+ * by the whole series), the edge count of every GC sub-root, detached and
+ * string totals, and the sorted ids of all nodes with a fingerprint of what
+ * each id names (to tell whether two snapshots come from one process, and
+ * which objects are new), their classes, types and sizes: about 21 bytes
+ * per node, which a series keeps for its newest snapshot only
+ * (digest_drop_ids).
+ */
+#ifndef LH_ANALYSIS_DIGEST_H
+#define LH_ANALYSIS_DIGEST_H
+
+#include "../common/error.h"
+#include "../common/strmap.h"
+#include "../heap/snapshot.h"
+
+struct digest_class {
+	uint64_t count;
+	uint64_t self_size;
+};
+
+struct snapshot_digest {
+	char *path;
+	double time;                    /* file modification time, seconds; 0 if unknown */
+	uint64_t nodes, edges, self_size;
+	uint64_t detached_count, detached_size;
+	uint64_t string_count, string_size;
+	uint32_t max_id;                /* largest id of a V8 object (odd ids) */
+	size_t class_len;               /* entries in classes[] (series class ids) */
+	struct digest_class *classes;
+	size_t root_count;              /* GC sub-roots by position */
+	char **root_names;
+	uint64_t *root_edges;
+	size_t id_count;
+	uint64_t *ids;                  /* sorted: id << 32 | fingerprint of (type, name) */
+	uint32_t *id_class;             /* series class id of each entry of ids[] */
+	uint64_t *id_size;              /* self size of each entry */
+	uint8_t *id_type;               /* node type (index into type_names) of each entry */
+	unsigned type_count;
+	char *type_names[HEAP_MAX_TYPES];
+};
+
+/*
+ * Digests snapshot s read from path. Class names are interned in the
+ * series-wide map `classes`, so digests of one series share class ids.
+ */
+void digest_build(struct snapshot_digest *d, const struct heap_snapshot *s, const char *path, struct strmap *classes);
+void digest_free(struct snapshot_digest *d);
+
+/* Frees the per-node arrays once only the totals are needed. */
+void digest_drop_ids(struct snapshot_digest *d);
+
+/* Index of id in d->ids, or SIZE_MAX. */
+size_t digest_find(const struct snapshot_digest *d, uint32_t id);
+
+/*
+ * Whether b can be a later snapshot of the process that wrote a: V8's
+ * object ids (odd; embedders number theirs apart) only grow, and an id both
+ * share names the same kind of object (1 in 20 may differ: V8 renames a
+ * few internal objects). False with a message in err otherwise.
+ */
+bool digest_same_process(const struct snapshot_digest *a, const struct snapshot_digest *b, struct lh_error *err);
+
+/* Edge count of the GC sub-root with this name, the `nth` of that name (0-based), or 0. */
+uint64_t digest_root_edges(const struct snapshot_digest *d, const char *name, size_t nth);
+
+#endif
