@@ -34,6 +34,35 @@ int cli_usage_error(const char *fmt, ...) LH_PRINTF(1, 2);
 struct heap_snapshot *cli_read_snapshot(const char *path, bool lenient, struct lh_error *err);
 /* Parses a positive count option value; false (with a message printed) if it is not one. */
 bool cli_parse_count(const char *option, const char *value, size_t *out);
+
+/*
+ * Options are data (as in perf's parse-options): each subcommand lists its
+ * options with where their values go, and cli_parse_options() does the
+ * rest, --help included.
+ */
+enum cli_option_kind {
+	CLI_FLAG,       /* bool *: set to true */
+	CLI_COUNT,      /* size_t *: a count from 1 to 1000000 */
+	CLI_BYTES,      /* uint64_t *: a byte count */
+	CLI_RETENTION,  /* enum retention_mode * */
+	CLI_CHOICE,     /* const char **: one of the words in `choices`, space-separated */
+};
+
+struct cli_option {
+	const char *name;         /* without the leading "--" */
+	enum cli_option_kind kind;
+	void *target;
+	const char *choices;      /* CLI_CHOICE only */
+};
+
+/*
+ * Parses argv[1..] against options (an array of count entries). Positional
+ * arguments must number from min_args to max_args (SIZE_MAX: no limit).
+ * Returns -1 with *first set to the first positional argument, or an exit
+ * status to return at once (after printing usage for --help, or an error).
+ */
+int cli_parse_options(int argc, char **argv, const struct cli_option *options, size_t count, const char *usage,
+		      size_t min_args, size_t max_args, int *first);
 /*
  * Parses a node reference ("@123" or "123", a snapshot id) and finds it.
  * Returns LH_EXIT_OK with *node set, or prints why not and returns the

@@ -5,6 +5,7 @@
 #include "builtin.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,4 +111,78 @@ bool cli_parse_retention(const char *value, enum retention_mode *mode)
 		return true;
 	cli_usage_error("--retention takes devtools, memlab or all-edges, not '%s'", value);
 	return false;
+}
+
+static bool set_option(const struct cli_option *o, const char *value)
+{
+	char flag[64];
+	snprintf(flag, sizeof(flag), "--%s", o->name);
+	switch (o->kind) {
+	case CLI_FLAG:
+		*(bool *)o->target = true;
+		return true;
+	case CLI_COUNT:
+		return cli_parse_count(flag, value, o->target);
+	case CLI_BYTES: {
+		char *end;
+		errno = 0;
+		unsigned long long v = strtoull(value, &end, 10);
+		if (errno || end == value || *end || value[0] == '-') {
+			cli_usage_error("%s expects a byte count, not '%s'", flag, value);
+			return false;
+		}
+		*(uint64_t *)o->target = v;
+		return true;
+	}
+	case CLI_RETENTION:
+		return cli_parse_retention(value, o->target);
+	case CLI_CHOICE: {
+		size_t len = strlen(value);
+		for (const char *c = o->choices; *c;) {
+			size_t n = strcspn(c, " ");
+			if (n == len && !strncmp(c, value, n)) {
+				*(const char **)o->target = value;
+				return true;
+			}
+			c += n + (c[n] == ' ');
+		}
+		cli_usage_error("%s takes one of: %s; not '%s'", flag, o->choices, value);
+		return false;
+	}
+	}
+	return false;
+}
+
+int cli_parse_options(int argc, char **argv, const struct cli_option *options, size_t count, const char *usage,
+		      size_t min_args, size_t max_args, int *first)
+{
+	struct option *table = lh_calloc(count + 2, sizeof(*table));
+	for (size_t i = 0; i < count; i++)
+		table[i] = (struct option){ options[i].name, options[i].kind == CLI_FLAG ? no_argument : required_argument,
+					    NULL, (int)(256 + i) };
+	table[count] = (struct option){ "help", no_argument, NULL, 'h' };
+	int status = -1, c;
+	optind = 1;
+	opterr = 0;
+	while (status < 0 && (c = getopt_long(argc, argv, "h", table, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			status = cli_finish_output(LH_EXIT_OK);
+		} else if (c >= 256 && (size_t)(c - 256) < count) {
+			if (!set_option(&options[c - 256], optarg))
+				status = LH_EXIT_USAGE;
+		} else {
+			status = cli_usage_error("%s: unknown option or missing value: '%s'", argv[0], argv[optind - 1]);
+		}
+	}
+	free(table);
+	if (status >= 0)
+		return status;
+	size_t args = (size_t)(argc - optind);
+	if (args < min_args || args > max_args) {
+		const char *line_end = strchr(usage, '\n');
+		return cli_usage_error("wrong number of arguments; %.*s", (int)(line_end ? line_end - usage : 0), usage);
+	}
+	*first = optind;
+	return -1;
 }

@@ -3,8 +3,6 @@
  */
 #include "builtin.h"
 
-#include <getopt.h>
-
 #include "../src/report/retention_report.h"
 
 static const char path_usage[] =
@@ -17,45 +15,24 @@ static const char path_usage[] =
 
 int cmd_path(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_ALL, OPT_MAX, OPT_WEAK, OPT_HELP };
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "all", no_argument, NULL, OPT_ALL },
-		{ "max", required_argument, NULL, OPT_MAX },
-		{ "weak", no_argument, NULL, OPT_WEAK },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool json = false, all = false, weak = false;
 	size_t max = 5;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: json = true; break;
-		case OPT_ALL: all = true; break;
-		case OPT_WEAK: weak = true; break;
-		case OPT_MAX:
-			if (!cli_parse_count("--max", optarg, &max))
-				return LH_EXIT_USAGE;
-			break;
-		case OPT_HELP:
-			fputs(path_usage, stdout);
-			return cli_finish_output(LH_EXIT_OK);
-		default:
-			return cli_usage_error("path: unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 2)
-		return cli_usage_error("path takes a snapshot file and a node reference (@ID)");
-	const char *path = argv[optind];
+	const struct cli_option options[] = {
+		{ "json", CLI_FLAG, &json, NULL },
+		{ "all", CLI_FLAG, &all, NULL },
+		{ "weak", CLI_FLAG, &weak, NULL },
+		{ "max", CLI_COUNT, &max, NULL },
+	};
+	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), path_usage, 2, 2, &first);
+	if (status >= 0)
+		return status;
+	const char *path = argv[first];
 	struct lh_error err = { 0 };
 	struct heap_snapshot *s = cli_read_snapshot(path, false, &err);
 	if (!s)
 		return cli_input_error(path, &err);
 	uint32_t node;
-	int status = cli_find_node(path, s, argv[optind + 1], &node);
+	status = cli_find_node(path, s, argv[first + 1], &node);
 	if (status == LH_EXIT_OK) {
 		size_t want = all ? max : 1;
 		struct path_tree *tree = path_tree_build(s, weak);

@@ -1,9 +1,7 @@
 /*
- * cmd-roots.c - `leakhound roots [--top N] [--json] FILE`.
+ * cmd-roots.c - `leakhound roots [--json] FILE`.
  */
 #include "builtin.h"
-
-#include <getopt.h>
 
 #include "../src/report/retention_report.h"
 
@@ -18,29 +16,14 @@ static const char roots_usage[] =
 
 int cmd_roots(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_HELP };
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool json = false;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: json = true; break;
-		case OPT_HELP:
-			fputs(roots_usage, stdout);
-			return cli_finish_output(LH_EXIT_OK);
-		default:
-			return cli_usage_error("roots: unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("roots takes exactly one snapshot file");
-	const char *path = argv[optind];
+	const struct cli_option options[] = {
+		{ "json", CLI_FLAG, &json, NULL },
+	};
+	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), roots_usage, 1, 1, &first);
+	if (status >= 0)
+		return status;
+	const char *path = argv[first];
 	struct lh_error err = { 0 };
 	struct heap_snapshot *s = cli_read_snapshot(path, false, &err);
 	if (!s)

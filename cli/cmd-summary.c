@@ -3,8 +3,6 @@
  */
 #include "builtin.h"
 
-#include <getopt.h>
-
 #include "../src/analysis/findings.h"
 #include "../src/analysis/summary.h"
 #include "../src/report/summary_report.h"
@@ -26,52 +24,20 @@ static const char summary_usage[] =
 
 int cmd_summary(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_TOP, OPT_LENIENT, OPT_HANDLE_SCOPE, OPT_GLOBAL_HANDLES, OPT_HELP };
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "lenient", no_argument, NULL, OPT_LENIENT },
-		{ "handle-scope-edges", required_argument, NULL, OPT_HANDLE_SCOPE },
-		{ "global-handles-edges", required_argument, NULL, OPT_GLOBAL_HANDLES },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool json = false, lenient = false;
 	struct summary_options sopts = { .top = 10 };
 	struct findings_thresholds th = findings_default_thresholds;
-	size_t value;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: json = true; break;
-		case OPT_LENIENT: lenient = true; break;
-		case OPT_TOP:
-			if (!cli_parse_count("--top", optarg, &sopts.top))
-				return LH_EXIT_USAGE;
-			break;
-		case OPT_HANDLE_SCOPE:
-			if (!cli_parse_count("--handle-scope-edges", optarg, &value))
-				return LH_EXIT_USAGE;
-			th.handle_scope_edges = value;
-			break;
-		case OPT_GLOBAL_HANDLES:
-			if (!cli_parse_count("--global-handles-edges", optarg, &value))
-				return LH_EXIT_USAGE;
-			th.global_handles_edges = value;
-			break;
-		case OPT_HELP:
-			fputs(summary_usage, stdout);
-			return cli_finish_output(LH_EXIT_OK);
-		default:
-			return cli_usage_error("summary: unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("summary takes exactly one snapshot file");
-	const char *path = argv[optind];
-
+	const struct cli_option options[] = {
+		{ "json", CLI_FLAG, &json, NULL },
+		{ "lenient", CLI_FLAG, &lenient, NULL },
+		{ "top", CLI_COUNT, &sopts.top, NULL },
+		{ "handle-scope-edges", CLI_BYTES, &th.handle_scope_edges, NULL },
+		{ "global-handles-edges", CLI_BYTES, &th.global_handles_edges, NULL },
+	};
+	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), summary_usage, 1, 1, &first);
+	if (status >= 0)
+		return status;
+	const char *path = argv[first];
 	struct lh_error err = { 0 };
 	struct heap_snapshot *s = cli_read_snapshot(path, lenient, &err);
 	if (!s)

@@ -6,8 +6,6 @@
  */
 #include "builtin.h"
 
-#include <getopt.h>
-
 #include "../src/report/trend_report.h"
 
 /*
@@ -51,66 +49,23 @@ static const char series_usage[] =
 	"\n"
 	"check thresholds (a series must grow in every interval, and by at least):\n"
 	"  --handle-edges N      (Handle scope) / (Global handles) edges (default 1000)\n"
-	"  --class-objects N     live objects of one class (default 1000, and 10%% of its first count)\n"
+	"  --class-objects N     live objects of one class (default 1000, and 10% of its first count)\n"
 	"  --detached-nodes N    detached native nodes (default 100)\n"
 	"  --string-bytes N      bytes of strings (default 1048576)\n";
 
-/* Parses the options shared by diff, trend and check; returns optind or -1 (status set). */
-static int parse_series_options(int argc, char **argv, struct series_options *o, int *status)
+/* Parses the options shared by diff, trend and check; returns -1 with *first set, or an exit status. */
+static int parse_series_options(int argc, char **argv, struct series_options *o, size_t min_args, size_t max_args,
+				int *first)
 {
-	enum { OPT_JSON = 256, OPT_TOP, OPT_HANDLE, OPT_CLASS, OPT_DETACHED, OPT_STRING, OPT_HELP };
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "handle-edges", required_argument, NULL, OPT_HANDLE },
-		{ "class-objects", required_argument, NULL, OPT_CLASS },
-		{ "detached-nodes", required_argument, NULL, OPT_DETACHED },
-		{ "string-bytes", required_argument, NULL, OPT_STRING },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
+	const struct cli_option options[] = {
+		{ "json", CLI_FLAG, &o->json, NULL },
+		{ "top", CLI_COUNT, &o->top, NULL },
+		{ "handle-edges", CLI_BYTES, &o->th.handle_edges, NULL },
+		{ "class-objects", CLI_BYTES, &o->th.class_objects, NULL },
+		{ "detached-nodes", CLI_BYTES, &o->th.detached_nodes, NULL },
+		{ "string-bytes", CLI_BYTES, &o->th.string_bytes, NULL },
 	};
-	int c;
-	size_t v;
-	optind = 1;
-	opterr = 0;
-	*status = LH_EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: o->json = true; break;
-		case OPT_TOP:
-			if (!cli_parse_count("--top", optarg, &o->top))
-				return -1;
-			break;
-		case OPT_HANDLE:
-		case OPT_CLASS:
-		case OPT_DETACHED:
-			if (!cli_parse_count(argv[optind - 2], optarg, &v))
-				return -1;
-			if (c == OPT_HANDLE)
-				o->th.handle_edges = v;
-			else if (c == OPT_CLASS)
-				o->th.class_objects = v;
-			else
-				o->th.detached_nodes = v;
-			break;
-		case OPT_STRING: {
-			char *end;
-			unsigned long long bytes = strtoull(optarg, &end, 10);
-			if (*end || end == optarg || optarg[0] == '-')
-				return cli_usage_error("--string-bytes expects a byte count, not '%s'", optarg), -1;
-			o->th.string_bytes = bytes;
-			break;
-		}
-		case OPT_HELP:
-			fputs(series_usage, stdout);
-			*status = cli_finish_output(LH_EXIT_OK);
-			return -1;
-		default:
-			cli_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-			return -1;
-		}
-	}
-	return optind;
+	return cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), series_usage, min_args, max_args, first);
 }
 
 /* Reads one snapshot of a diff into a digest; the snapshot itself is returned only when keep is set. */
@@ -133,11 +88,9 @@ static struct heap_snapshot *digest_file(const char *path, struct strmap *classe
 int cmd_diff(int argc, char **argv)
 {
 	struct series_options o = { .top = 20, .th = leak_default_thresholds };
-	int status, first = parse_series_options(argc, argv, &o, &status);
-	if (first < 0)
+	int first, status = parse_series_options(argc, argv, &o, 2, 2, &first);
+	if (status >= 0)
 		return status;
-	if (argc - first != 2)
-		return cli_usage_error("diff takes two snapshots: BEFORE AFTER");
 	struct strmap classes = { 0 };
 	struct snapshot_digest a = { 0 }, b = { 0 };
 	struct heap_snapshot *after = NULL;
@@ -174,11 +127,9 @@ int cmd_diff(int argc, char **argv)
 int cmd_trend(int argc, char **argv)
 {
 	struct series_options o = { .top = 15, .th = leak_default_thresholds };
-	int status, first = parse_series_options(argc, argv, &o, &status);
-	if (first < 0)
+	int first, status = parse_series_options(argc, argv, &o, 2, SIZE_MAX, &first);
+	if (status >= 0)
 		return status;
-	if (argc - first < 2)
-		return cli_usage_error("trend takes two snapshots or more, oldest first");
 	struct trend t = { 0 };
 	struct heap_snapshot *last = load_series(argv + first, (size_t)(argc - first), &t, &status);
 	if (last) {
@@ -196,11 +147,9 @@ int cmd_trend(int argc, char **argv)
 int cmd_check(int argc, char **argv)
 {
 	struct series_options o = { .top = 15, .th = leak_default_thresholds };
-	int status, first = parse_series_options(argc, argv, &o, &status);
-	if (first < 0)
+	int first, status = parse_series_options(argc, argv, &o, 3, SIZE_MAX, &first);
+	if (status >= 0)
 		return status;
-	if (argc - first < 3)
-		return cli_usage_error("check takes three snapshots or more, oldest first (growth must show in two intervals)");
 	struct trend t = { 0 };
 	struct heap_snapshot *last = load_series(argv + first, (size_t)(argc - first), &t, &status);
 	if (last) {
