@@ -11,8 +11,6 @@
 
 #include "../common/format.h"
 
-#include <stdarg.h>
-
 const struct findings_thresholds findings_default_thresholds = {
 	.handle_scope_edges = 10000,
 	.handle_scope_share = 10.0,
@@ -34,25 +32,16 @@ static struct finding *add(struct findings *out, const char *id, uint32_t node, 
 	return f;
 }
 
-static void say(char *buf, size_t size, const char *fmt, ...) LH_PRINTF(3, 4);
-static void say(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-}
-
 /* "all to one node, 'undefined' (hidden, @71)" or "to 1,234 distinct nodes". */
 static void describe_targets(const struct heap_snapshot *s, const struct summary_fanout *r, char *buf, size_t size)
 {
 	char count[32];
 	uint32_t t = r->group_count ? heap_edge_to(s, r->groups[0].edge) : 0;
 	if (r->distinct_targets == 1 && r->group_count)
-		say(buf, size, "all to one node, '%s' (%s, @%u)", heap_node_name(s, t), heap_node_type_name(s, t),
+		fmt_into(buf, size, "all to one node, '%s' (%s, @%u)", heap_node_name(s, t), heap_node_type_name(s, t),
 		    s->node_id[t]);
 	else
-		say(buf, size, "to %s distinct nodes", fmt_count(count, sizeof(count), r->distinct_targets));
+		fmt_into(buf, size, "to %s distinct nodes", fmt_count(count, sizeof(count), r->distinct_targets));
 }
 
 static bool abnormal(const struct heap_snapshot *s, uint64_t edges, uint64_t min_edges, double min_share,
@@ -74,9 +63,9 @@ static void handle_scope_rule(const struct heap_snapshot *s, const struct summar
 	describe_targets(s, r, targets, sizeof(targets));
 	f->native_bytes = summary_handle_bytes(s, r->node, r->edges);
 	char count[32], bytes[32];
-	say(f->title, sizeof(f->title), "\"(Handle scope)\" holds %s edges (%.1f%% of all edges), %s",
+	fmt_into(f->title, sizeof(f->title), "\"(Handle scope)\" holds %s edges (%.1f%% of all edges), %s",
 	    fmt_count(count, sizeof(count), r->edges), share, targets);
-	say(f->explanation, sizeof(f->explanation),
+	fmt_into(f->explanation, sizeof(f->explanation),
 	    "Handles created outside any HandleScope of their own pile up in an outer scope that is never closed, "
 	    "so they live as long as the process. This is the classic pattern of a native addon that creates V8 "
 	    "handles (Local<T>, napi_value) in an async completion callback (uv_queue_work's after-work callback, "
@@ -100,9 +89,9 @@ static void global_handles_rule(const struct heap_snapshot *s, const struct summ
 	char targets[300];
 	describe_targets(s, r, targets, sizeof(targets));
 	char count[32];
-	say(f->title, sizeof(f->title), "\"(Global handles)\" holds %s edges (%.1f%% of all edges), %s",
+	fmt_into(f->title, sizeof(f->title), "\"(Global handles)\" holds %s edges (%.1f%% of all edges), %s",
 	    fmt_count(count, sizeof(count), r->edges), share, targets);
-	say(f->explanation, sizeof(f->explanation),
+	fmt_into(f->explanation, sizeof(f->explanation),
 	    "Global (persistent) handles keep their targets alive until native code resets them. This many "
 	    "usually means persistent handles created per request or per object and never Reset() "
 	    "(v8::Global / v8::Persistent, napi_create_reference without napi_delete_reference, "
@@ -122,9 +111,9 @@ static void dominant_root_rule(const struct heap_snapshot *s, const struct summa
 	char targets[300];
 	describe_targets(s, r, targets, sizeof(targets));
 	char count[32];
-	say(f->title, sizeof(f->title), "GC root \"%s\" holds %s edges (%.1f%% of all edges), %s",
+	fmt_into(f->title, sizeof(f->title), "GC root \"%s\" holds %s edges (%.1f%% of all edges), %s",
 	    heap_node_name(s, r->node), fmt_count(count, sizeof(count), r->edges), share, targets);
-	say(f->explanation, sizeof(f->explanation),
+	fmt_into(f->explanation, sizeof(f->explanation),
 	    "One synthetic GC root owning most of the graph's edges is unusual: in a healthy process the "
 	    "edges spread over the objects of the heap. Whatever this root stands for inside V8 or the "
 	    "embedder is accumulating references; compare snapshots over time to see whether it grows.");
@@ -137,9 +126,9 @@ static void bad_edges_rule(const struct heap_snapshot *s, struct findings *out)
 	struct finding *f = add(out, "bad-edges", UINT32_MAX, s->bad_edges, summary_edge_share(s, s->bad_edges));
 	if (!f)
 		return;
-	say(f->title, sizeof(f->title), "%llu edges point at no node (to_node is not a node offset)",
+	fmt_into(f->title, sizeof(f->title), "%llu edges point at no node (to_node is not a node offset)",
 	    (unsigned long long)s->bad_edges);
-	say(f->explanation, sizeof(f->explanation),
+	fmt_into(f->explanation, sizeof(f->explanation),
 	    "V8 does not write such edges: the file was damaged or produced by another tool. They were kept "
 	    "only because --lenient was given, pointing at the root; numbers derived from them are suspect.");
 }

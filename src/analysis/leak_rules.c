@@ -3,8 +3,6 @@
  */
 #include "leak_rules.h"
 
-#include <stdarg.h>
-
 #include "../common/format.h"
 #include "paths.h"
 #include "summary.h"
@@ -16,15 +14,6 @@ const struct leak_thresholds leak_default_thresholds = {
 	.detached_nodes = 100,
 	.string_bytes = 1 << 20,
 };
-
-static void say(char *buf, size_t size, const char *fmt, ...) LH_PRINTF(3, 4);
-static void say(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-}
 
 static bool grew_every_time(const struct growth *g, double min_growth)
 {
@@ -61,7 +50,7 @@ static void describe_growth(const struct growth *g, size_t snapshots, const char
 		char r[32];
 		snprintf(d, sizeof(d), ", +%s per second", fmt_count(r, sizeof(r), (uint64_t)(g->per_second + 0.5)));
 	}
-	say(buf, size, "%s -> %s %s over %zu snapshots (+%s per snapshot%s), growing in every interval", a, b, unit,
+	fmt_into(buf, size, "%s -> %s %s over %zu snapshots (+%s per snapshot%s), growing in every interval", a, b, unit,
 	    snapshots, c, d);
 }
 
@@ -75,10 +64,10 @@ static void handle_rule(const struct trend *t, const struct leak_thresholds *th,
 	if (!f)
 		return;
 	char bytes[32];
-	say(f->title, sizeof(f->title), "\"%s\" grows: handles are piling up (%s more native memory in handle slots)", root,
+	fmt_into(f->title, sizeof(f->title), "\"%s\" grows: handles are piling up (%s more native memory in handle slots)", root,
 	    fmt_bytes(bytes, sizeof(bytes), (uint64_t)(f->growth * SUMMARY_HANDLE_SLOT_BYTES)));
 	describe_growth(&r->growth, t->count, "edges", f->evidence, sizeof(f->evidence));
-	say(f->explanation, sizeof(f->explanation), "%s", explanation);
+	fmt_into(f->explanation, sizeof(f->explanation), "%s", explanation);
 }
 
 /* The newest object of class cls: a leak candidate when there is one, else any instance in the last snapshot. */
@@ -151,9 +140,9 @@ static void class_rule(const struct trend *t, const struct heap_snapshot *last, 
 		uint64_t candidates;
 		uint32_t sample = sample_of(t, r->cls, &candidates);
 		char count[32];
-		say(f->title, sizeof(f->title), "%s: the number of live objects grows steadily", r->name);
+		fmt_into(f->title, sizeof(f->title), "%s: the number of live objects grows steadily", r->name);
 		describe_growth(&r->growth, t->count, "objects", f->evidence, sizeof(f->evidence));
-		say(f->explanation, sizeof(f->explanation),
+		fmt_into(f->explanation, sizeof(f->explanation),
 		    "Objects of this class are created faster than they are freed, in every interval. %s of them "
 		    "were created between the first and second snapshot and are still alive in every later one: "
 		    "the classic leak candidates. Something keeps them reachable: follow the retainer path of a "
@@ -177,9 +166,9 @@ static void total_rule(const struct trend *t, const char *series, double min, co
 	struct leak_finding *f = add(out, id, r->growth.last - r->growth.first);
 	if (!f)
 		return;
-	say(f->title, sizeof(f->title), "%s", title);
+	fmt_into(f->title, sizeof(f->title), "%s", title);
 	describe_growth(&r->growth, t->count, unit, f->evidence, sizeof(f->evidence));
-	say(f->explanation, sizeof(f->explanation), "%s", explanation);
+	fmt_into(f->explanation, sizeof(f->explanation), "%s", explanation);
 }
 
 void leak_rules_apply(const struct trend *t, const struct heap_snapshot *last, const struct leak_thresholds *th,

@@ -4,6 +4,8 @@
  */
 #include "format.h"
 
+#include <stdarg.h>
+
 const char *fmt_count(char *buf, size_t size, uint64_t n)
 {
 	char digits[32];
@@ -38,4 +40,12 @@ const char *fmt_percent(char *buf, size_t size, double pct)
 {
 	snprintf(buf, size, pct > 0 && pct < 0.1 ? "%.2f%%" : "%.1f%%", pct);
 	return buf;
+}
+
+void fmt_into(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
 }
