@@ -4,13 +4,17 @@
  * Each input is written to a memfd and read through the public entry point
  * heap_snapshot_read(), so the byte source (gzip sniffing, inflate), the
  * JSON lexer and the snapshot grammar are all exercised. A snapshot that
- * loads is then summarised, which walks every column: the reader's promise
- * that a loaded snapshot needs no further checks is what is fuzzed there.
+ * loads then goes through every analysis (summary, classes, retention in
+ * one of its modes, retainer paths): the reader's promise that a loaded
+ * snapshot needs no further checks, and the analyses' robustness to odd
+ * graphs (cycles, orphans, self-loops), are what is fuzzed there.
  */
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "../src/analysis/class_stats.h"
 #include "../src/analysis/findings.h"
+#include "../src/analysis/paths.h"
 #include "../src/analysis/summary.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,6 +39,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct findings findings;
 		findings_compute(s, sum, &findings_default_thresholds, &findings);
 		heap_summary_free(sum);
+		struct retention *r = retention_compute(s, (enum retention_mode)(size % 3));
+		struct heap_classes *classes = heap_classes_compute(s);
+		class_stats_free(class_stats_compute(s, r, classes));
+		struct path_tree *tree = path_tree_build(s, size % 5 == 0);
+		struct retainer_path paths[3];
+		size_t found = paths_to(s, tree, s->node_count - 1, 3, paths);
+		for (size_t i = 0; i < found; i++) {
+			free(path_describe(s, &paths[i]));
+			free(paths[i].edges);
+		}
+		path_tree_free(tree);
+		heap_classes_free(classes);
+		retention_free(r);
 		heap_snapshot_free(s);
 	} else if (!err.set) {
 		__builtin_trap(); /* a failure must always say why */
