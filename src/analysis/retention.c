@@ -487,29 +487,28 @@ static void dominators(const struct heap_snapshot *s, enum retention_mode mode, 
 	lt.bucket_head = lh_calloc_column(len, sizeof(uint32_t));
 	lt.bucket_next = lh_calloc_column(len, sizeof(uint32_t));
 	lt_main_loop(&lt, r);
-
-	out->dominator = lh_realloc_column(NULL, s->node_count, sizeof(uint32_t));
-	out->retained_size = lh_realloc_column(NULL, s->node_count, sizeof(uint64_t));
-	for (uint32_t n = 0; n < s->node_count; n++) {
-		out->dominator[n] = lt.dom[n + 1] - 1;
-		out->retained_size[n] = out->self_size[n];
-	}
-	/* Children before their dominators: reverse DFS order. */
-	for (uint32_t i = lt.n; i > 1; i--) {
-		uint32_t n = lt.vertex[i] - 1;
-		out->retained_size[out->dominator[n]] += out->retained_size[n];
-	}
 	free(lt.parent);
 	free(lt.ancestor);
-	free(lt.vertex);
 	free(lt.label);
-	free(lt.semi);
-	free(lt.dom);
 	free(lt.stack);
 	free(lt.bucket_head);
 	free(lt.bucket_next);
 	free(ret.first);
 	free(ret.from);
+
+	/* dom[] becomes the dominator column in place: vertex v + 1 -> ordinal v. */
+	for (uint32_t n = 0; n < s->node_count; n++)
+		lt.dom[n] = lt.dom[n + 1] - 1;
+	out->dominator = lh_realloc_column(lt.dom, LH_MAX(s->node_count, 1), sizeof(uint32_t));
+	out->retained_size = lh_realloc_column(NULL, s->node_count, sizeof(uint64_t));
+	memcpy(out->retained_size, out->self_size, (size_t)s->node_count * sizeof(uint64_t));
+	/* Children before their dominators: reverse DFS order. */
+	for (uint32_t i = lt.n; i > 1; i--) {
+		uint32_t n = lt.vertex[i] - 1;
+		out->retained_size[out->dominator[n]] += out->retained_size[n];
+	}
+	free(lt.vertex);
+	free(lt.semi);
 }
 
 /* MARK: - Distances */

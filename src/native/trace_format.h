@@ -1,0 +1,99 @@
+/*
+ * trace_format.h - the on-disk contract of a .lhtrace file, shared by the
+ * preload library (writer) and src/trace/ (reader). docs/trace-format.md
+ * describes it for people; this header is the authority.
+ *
+ * Layout: one struct lh_trace_header, then records until end of file. A
+ * record is a struct lh_record_header (type, payload size) followed by its
+ * payload, padded to a multiple of 8 bytes. All integers are little-endian
+ * (the host order on x86-64 and aarch64). Records are only ever appended,
+ * a whole interval at a time with write(2), so a file cut short (the
+ * program was SIGKILLed) is valid up to its last complete record.
+ *
+ * Readers skip record types they do not know, so new types can be added
+ * without a version bump; changing an existing layout bumps
+ * LH_TRACE_VERSION.
+ */
+#ifndef LH_NATIVE_TRACE_FORMAT_H
+#define LH_NATIVE_TRACE_FORMAT_H
+
+#include <stdint.h>
+
+#define LH_TRACE_MAGIC "LHTRACE\0"
+#define LH_TRACE_VERSION 1
+#define LH_TRACE_MAX_FRAMES 32
+
+struct lh_trace_header {
+	char magic[8];           /* LH_TRACE_MAGIC */
+	uint32_t version;        /* LH_TRACE_VERSION */
+	uint32_t header_size;    /* sizeof(struct lh_trace_header); records start here */
+	uint64_t pid;            /* of the tracked process */
+	uint64_t start_unix_ns;  /* wall-clock time tracking started */
+	uint64_t interval_ns;    /* time between snapshots */
+	uint32_t max_frames;     /* frames kept per stack (innermost first) */
+	uint32_t flags;          /* none defined yet: 0 */
+	uint64_t reserved[2];
+};
+
+struct lh_record_header {
+	uint32_t type;           /* enum lh_record_type */
+	uint32_t size;           /* payload bytes after this header, a multiple of 8 */
+};
+
+enum lh_record_type {
+	LH_REC_MODULE = 1,       /* a loaded ELF object: struct lh_rec_module + path */
+	LH_REC_STACK = 2,        /* a call stack: struct lh_rec_stack + frames */
+	LH_REC_SNAPSHOT = 3,     /* live totals: struct lh_rec_snapshot + entries */
+};
+
+/*
+ * An ELF object mapped into the process. bias is what was added to its
+ * p_vaddr values (0 for a non-PIE executable); [lo, hi) covers its PT_LOAD
+ * segments in the process. Written at start and again whenever the loader's
+ * object count changes (dlopen), so the same object may appear more than
+ * once: readers keep one per (path, bias).
+ */
+struct lh_rec_module {
+	uint64_t bias, lo, hi;
+	uint32_t flags;          /* LH_MODULE_MAIN for the executable */
+	uint32_t path_len;       /* bytes of path that follow, no NUL */
+};
+#define LH_MODULE_MAIN 1u
+
+/*
+ * A distinct call stack, written once, before any snapshot that names it.
+ * Frames are return addresses, innermost (the allocator's caller) first,
+ * with the preload library's own frames already removed: symbolize
+ * frame - 1 to land inside the calling instruction. Id 0 is reserved for
+ * "stack table full" and has no frames.
+ */
+struct lh_rec_stack {
+	uint32_t id;
+	uint32_t frame_count;    /* <= max_frames; uint64_t frames follow */
+};
+
+/*
+ * Live memory at one moment. The totals are exact; peak_bytes is the
+ * process-wide high-water mark of live bytes since tracking started. The
+ * entries give the cumulative counters of every stack that allocated or
+ * freed since the previous snapshot; stacks not listed kept their values.
+ */
+struct lh_rec_snapshot {
+	uint64_t time_ns;        /* since tracking started (monotonic clock) */
+	uint64_t live_bytes, live_blocks;
+	uint64_t peak_bytes;
+	uint64_t allocs, frees;  /* calls since start */
+	uint32_t flags;          /* LH_SNAPSHOT_FINAL: written at normal exit */
+	uint32_t entry_count;    /* struct lh_rec_stack_entry follow */
+};
+#define LH_SNAPSHOT_FINAL 1u
+
+struct lh_rec_stack_entry {
+	uint32_t stack;
+	uint32_t reserved;
+	int64_t live_bytes, live_blocks;
+	uint64_t allocs, frees;  /* blocks allocated by / freed from this stack */
+	uint64_t alloc_bytes;    /* bytes ever allocated by this stack */
+};
+
+#endif

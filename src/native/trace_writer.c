@@ -1,0 +1,329 @@
+/*
+ * trace_writer.c - see trace_writer.h; the record layouts are in
+ * trace_format.h.
+ */
+#include "trace_writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <link.h>
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tracker.h"
+
+static int trace_fd = -1;
+static uint64_t interval_ns;
+static uint64_t start_ns;
+static bool finished;
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*writer_thread_init)(void);
+
+/* The batch buffer (grown with mremap). */
+static char *buf;
+static size_t buf_len, buf_cap;
+
+/* What earlier batches already wrote. */
+static uint32_t stacks_written = 1;
+static unsigned long long modules_seen = (unsigned long long)-1;
+/* Per stack, the allocs+frees counted at the last snapshot (mmap'd, by id). */
+static uint64_t *last_events;
+static uint32_t last_events_cap;
+
+static uint64_t now_ns(clockid_t clock)
+{
+	struct timespec ts;
+	clock_gettime(clock, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static bool buf_reserve(size_t more)
+{
+	if (buf_len + more <= buf_cap)
+		return true;
+	size_t cap = buf_cap ? buf_cap : 1 << 16;
+	while (cap < buf_len + more)
+		cap *= 2;
+	void *p = buf ? mremap(buf, buf_cap, cap, MREMAP_MAYMOVE)
+		      : mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return false;
+	buf = p;
+	buf_cap = cap;
+	return true;
+}
+
+static void buf_put(const void *data, size_t n)
+{
+	memcpy(buf + buf_len, data, n);
+	buf_len += n;
+}
+
+static void buf_pad(void)
+{
+	while (buf_len % 8)
+		buf[buf_len++] = 0;
+}
+
+/* Starts a record of `size` payload bytes; false (nothing added) without memory. */
+static bool record_begin(uint32_t type, size_t size)
+{
+	size_t padded = (size + 7) & ~(size_t)7;
+	if (!buf_reserve(sizeof(struct lh_record_header) + padded))
+		return false;
+	struct lh_record_header h = { type, (uint32_t)padded };
+	buf_put(&h, sizeof(h));
+	return true;
+}
+
+static bool write_all(const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(trace_fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w;
+		n -= (size_t)w;
+	}
+	return true;
+}
+
+/* ---- modules ---- */
+
+static int count_objects(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	*(unsigned long long *)data = info->dlpi_adds + info->dlpi_subs * 1000003ull;
+	return 1; /* the counters are the same in every entry */
+}
+
+static int add_module(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	int *index = data;
+	char exe[4096];
+	const char *path = info->dlpi_name;
+	uint32_t flags = 0;
+	if ((*index)++ == 0) {
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = 0;
+			path = exe;
+		}
+		flags = LH_MODULE_MAIN;
+	}
+	if (!path || !path[0])
+		return 0; /* the vDSO and the like: nothing to symbolize from a file */
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uint64_t a = info->dlpi_addr + ph->p_vaddr;
+		if (a < lo)
+			lo = a;
+		if (a + ph->p_memsz > hi)
+			hi = a + ph->p_memsz;
+	}
+	if (lo >= hi)
+		return 0;
+	size_t len = strlen(path);
+	if (!record_begin(LH_REC_MODULE, sizeof(struct lh_rec_module) + len))
+		return 1;
+	struct lh_rec_module m = { info->dlpi_addr, lo, hi, flags, (uint32_t)len };
+	buf_put(&m, sizeof(m));
+	buf_put(path, len);
+	buf_pad();
+	return 0;
+}
+
+static void add_modules_if_changed(void)
+{
+	unsigned long long seen = 0;
+	dl_iterate_phdr(count_objects, &seen);
+	if (seen == modules_seen)
+		return;
+	modules_seen = seen;
+	int index = 0;
+	dl_iterate_phdr(add_module, &index);
+}
+
+/* ---- stacks and snapshots ---- */
+
+static void add_new_stacks(uint32_t count)
+{
+	for (; stacks_written < count; stacks_written++) {
+		const uint64_t *frames;
+		uint32_t n = tracker_stack_frames(stacks_written, &frames);
+		if (!record_begin(LH_REC_STACK, sizeof(struct lh_rec_stack) + n * sizeof(uint64_t)))
+			return;
+		struct lh_rec_stack s = { stacks_written, n };
+		buf_put(&s, sizeof(s));
+		buf_put(frames, n * sizeof(uint64_t));
+	}
+}
+
+static bool grow_last_events(uint32_t count)
+{
+	if (count <= last_events_cap)
+		return true;
+	uint32_t cap = last_events_cap ? last_events_cap : 1024;
+	while (cap < count)
+		cap *= 2;
+	size_t old_bytes = (size_t)last_events_cap * sizeof(uint64_t), bytes = (size_t)cap * sizeof(uint64_t);
+	void *p = last_events ? mremap(last_events, old_bytes, bytes, MREMAP_MAYMOVE)
+			      : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return false;
+	last_events = p;
+	last_events_cap = cap;
+	return true;
+}
+
+static void add_snapshot(uint32_t count, uint32_t flags)
+{
+	if (!grow_last_events(count))
+		return;
+	/* First pass: how many stacks changed, to size the record. */
+	uint32_t changed = 0;
+	for (uint32_t id = 0; id < count; id++) {
+		struct tracker_stack_stats *s = tracker_stack_stats(id);
+		uint64_t ev = atomic_load_explicit(&s->allocs, memory_order_relaxed) +
+			      atomic_load_explicit(&s->frees, memory_order_relaxed);
+		if (ev != last_events[id])
+			changed++;
+	}
+	size_t size = sizeof(struct lh_rec_snapshot) + (size_t)changed * sizeof(struct lh_rec_stack_entry);
+	if (!record_begin(LH_REC_SNAPSHOT, size))
+		return;
+	struct lh_rec_snapshot snap = {
+		.time_ns = now_ns(CLOCK_MONOTONIC) - start_ns,
+		.live_bytes = (uint64_t)atomic_load(&tracker_totals.live_bytes),
+		.live_blocks = (uint64_t)atomic_load(&tracker_totals.live_blocks),
+		.peak_bytes = (uint64_t)atomic_load(&tracker_totals.peak_bytes),
+		.allocs = atomic_load(&tracker_totals.allocs),
+		.frees = atomic_load(&tracker_totals.frees),
+		.flags = flags,
+		.entry_count = changed,
+	};
+	size_t snap_at = buf_len;
+	buf_put(&snap, sizeof(snap));
+	uint32_t written = 0;
+	for (uint32_t id = 0; id < count && written < changed; id++) {
+		struct tracker_stack_stats *s = tracker_stack_stats(id);
+		struct lh_rec_stack_entry e = {
+			.stack = id,
+			.live_bytes = atomic_load_explicit(&s->live_bytes, memory_order_relaxed),
+			.live_blocks = atomic_load_explicit(&s->live_blocks, memory_order_relaxed),
+			.allocs = atomic_load_explicit(&s->allocs, memory_order_relaxed),
+			.frees = atomic_load_explicit(&s->frees, memory_order_relaxed),
+			.alloc_bytes = atomic_load_explicit(&s->alloc_bytes, memory_order_relaxed),
+		};
+		if (e.allocs + e.frees == last_events[id])
+			continue;
+		last_events[id] = e.allocs + e.frees;
+		buf_put(&e, sizeof(e));
+		written++;
+	}
+	if (written < changed) { /* counters moved between the passes: shrink the record */
+		struct lh_rec_snapshot *sp = (struct lh_rec_snapshot *)(buf + snap_at);
+		sp->entry_count = written;
+		struct lh_record_header *h = (struct lh_record_header *)(buf + snap_at - sizeof(*h));
+		h->size = (uint32_t)(sizeof(snap) + (size_t)written * sizeof(struct lh_rec_stack_entry));
+	}
+}
+
+/* One batch: new modules, new stacks, a snapshot; then one write. Caller holds write_lock. */
+static void write_batch(uint32_t flags)
+{
+	buf_len = 0;
+	uint32_t count = tracker_stack_count();
+	add_modules_if_changed();
+	add_new_stacks(count);
+	add_snapshot(count, flags);
+	if (!write_all(buf, buf_len))
+		finished = true; /* disk full or the file went away: stop, the program goes on */
+}
+
+bool trace_writer_open(const char *path, uint64_t interval)
+{
+	trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (trace_fd < 0)
+		return false;
+	interval_ns = interval;
+	start_ns = now_ns(CLOCK_MONOTONIC);
+	struct lh_trace_header h = {
+		.magic = LH_TRACE_MAGIC,
+		.version = LH_TRACE_VERSION,
+		.header_size = sizeof(h),
+		.pid = (uint64_t)getpid(),
+		.start_unix_ns = now_ns(CLOCK_REALTIME),
+		.interval_ns = interval,
+		.max_frames = LH_TRACE_MAX_FRAMES,
+	};
+	pthread_mutex_lock(&write_lock);
+	bool ok = write_all((const char *)&h, sizeof(h));
+	if (ok)
+		write_batch(0);
+	pthread_mutex_unlock(&write_lock);
+	return ok;
+}
+
+static void *writer_main(void *arg)
+{
+	(void)arg;
+	if (writer_thread_init)
+		writer_thread_init();
+	uint64_t next = start_ns;
+	for (;;) {
+		next += interval_ns;
+		struct timespec ts = { (time_t)(next / 1000000000u), (long)(next % 1000000000u) };
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+			;
+		pthread_mutex_lock(&write_lock);
+		bool done = finished;
+		if (!done)
+			write_batch(0);
+		pthread_mutex_unlock(&write_lock);
+		if (done)
+			return NULL;
+		uint64_t now = now_ns(CLOCK_MONOTONIC);
+		if (now > next + interval_ns) /* fell behind (a stopped process): skip ahead */
+			next = now - (now - start_ns) % interval_ns;
+	}
+}
+
+bool trace_writer_start(void (*thread_init)(void))
+{
+	writer_thread_init = thread_init;
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old); /* the new thread inherits the mask */
+	pthread_t t;
+	pthread_attr_t attr;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	int rc = pthread_create(&t, &attr, writer_main, NULL);
+	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		pthread_setname_np(t, "leakhound");
+	return rc == 0;
+}
+
+void trace_writer_finish(void)
+{
+	pthread_mutex_lock(&write_lock);
+	if (!finished && trace_fd >= 0) {
+		write_batch(LH_SNAPSHOT_FINAL);
+		finished = true;
+	}
+	pthread_mutex_unlock(&write_lock);
+}

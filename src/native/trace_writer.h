@@ -1,0 +1,26 @@
+/*
+ * trace_writer.h - appends the trace file: modules, new stacks and a
+ * snapshot every interval, each batch with one write(2).
+ *
+ * A background thread (all signals blocked, so the program's signals are
+ * never delivered to it) wakes every interval; the library's destructor
+ * writes the final snapshot. Both build the batch in an mmap'd buffer and
+ * serialise on one mutex, so the file only ever grows by whole batches
+ * (SIGKILL can cut at most the batch being written, which readers drop).
+ * The writer never calls malloc; the thread runs with its reentrancy guard
+ * set, so anything libc allocates for it is not tracked.
+ */
+#ifndef LH_NATIVE_TRACE_WRITER_H
+#define LH_NATIVE_TRACE_WRITER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Creates the file and writes the header and the first (empty) snapshot. */
+bool trace_writer_open(const char *path, uint64_t interval_ns);
+/* Starts the interval thread; `thread_init` runs first on it (sets the guard). */
+bool trace_writer_start(void (*thread_init)(void));
+/* Writes the final snapshot and stops writing for good. Idempotent. */
+void trace_writer_finish(void);
+
+#endif

@@ -1,0 +1,342 @@
+/*
+ * tracker.c - stack table, per-stack counters and the address map (see
+ * tracker.h), plus stack capture with libunwind.
+ *
+ * Stack capture: unw_backtrace() walks the CFI of -O2 code without frame
+ * pointers and caches the frame rules per thread (set up in preload.c), at
+ * roughly 140 ns a stack (docs/trace-format.md has the measurements). The
+ * frames of this library itself are dropped, so a stack starts at the
+ * caller of malloc (or at libstdc++'s operator new, etc.).
+ *
+ * Every table is a fixed-size reservation (MAP_NORESERVE, touched lazily),
+ * so lock-free readers never see a table move. When one is full, new stacks
+ * are charged to stack id 0 ("table full") instead of failing.
+ */
+#define UNW_LOCAL_ONLY
+#include "tracker.h"
+
+#include <libunwind.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define STACK_SLOTS (1u << 22)          /* hash slots, kept at most half full */
+#define STACK_MAX (1u << 21)            /* distinct stacks */
+#define FRAME_CAP (1u << 25)            /* frames over all stacks (256 MiB reserved) */
+#define SHARD_BITS 8
+#define SHARD_COUNT (1u << SHARD_BITS)
+#define SHARD_INITIAL_CAP 1024u
+
+struct tracker_totals tracker_totals;
+
+static uintptr_t self_lo, self_hi;
+
+/* Stack table. */
+static _Atomic uint32_t *stack_slots;
+static uint64_t *stack_hash;
+static uint32_t *stack_first;           /* index into frame_pool */
+static uint32_t *stack_len;
+static uint64_t *frame_pool;
+static uint32_t frames_used;
+static _Atomic uint32_t stack_count = 1; /* id 0: "table full" */
+static struct tracker_stack_stats *stack_stats;
+static pthread_mutex_t stack_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Address map. */
+struct block {
+	uintptr_t addr;                 /* 0: empty slot */
+	uint64_t size;
+	uint32_t stack;
+	uint32_t unused;
+};
+
+struct shard {
+	pthread_mutex_t lock;
+	struct block *blocks;
+	size_t cap, count;              /* cap is a power of two */
+} __attribute__((aligned(64)));
+
+static struct shard shards[SHARD_COUNT];
+
+static void *map_zeroed(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+bool tracker_init(uintptr_t lo, uintptr_t hi)
+{
+	self_lo = lo;
+	self_hi = hi;
+	stack_slots = map_zeroed(STACK_SLOTS * sizeof(*stack_slots));
+	stack_hash = map_zeroed(STACK_MAX * sizeof(*stack_hash));
+	stack_first = map_zeroed(STACK_MAX * sizeof(*stack_first));
+	stack_len = map_zeroed(STACK_MAX * sizeof(*stack_len));
+	frame_pool = map_zeroed((size_t)FRAME_CAP * sizeof(*frame_pool));
+	stack_stats = map_zeroed(STACK_MAX * sizeof(*stack_stats));
+	if (!stack_slots || !stack_hash || !stack_first || !stack_len || !frame_pool || !stack_stats)
+		return false;
+	for (size_t i = 0; i < SHARD_COUNT; i++) {
+		pthread_mutex_init(&shards[i].lock, NULL);
+		shards[i].blocks = map_zeroed(SHARD_INITIAL_CAP * sizeof(struct block));
+		if (!shards[i].blocks)
+			return false;
+		shards[i].cap = SHARD_INITIAL_CAP;
+	}
+	return true;
+}
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+/* ---- stack table ---- */
+
+static uint64_t hash_frames(const uint64_t *frames, uint32_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	for (uint32_t i = 0; i < n; i++)
+		h = (h ^ frames[i]) * 0x100000001b3ULL + (h >> 29);
+	return mix64(h);
+}
+
+static bool stack_equals(uint32_t id, uint64_t h, const uint64_t *frames, uint32_t n)
+{
+	return stack_hash[id] == h && stack_len[id] == n &&
+	       memcmp(frame_pool + stack_first[id], frames, n * sizeof(*frames)) == 0;
+}
+
+/* Finds the id of a stack; *slot_out gets the empty slot that ended the probe. */
+static uint32_t stack_find(uint64_t h, const uint64_t *frames, uint32_t n, uint32_t *slot_out)
+{
+	uint32_t slot = (uint32_t)h & (STACK_SLOTS - 1);
+	for (;;) {
+		uint32_t id = atomic_load_explicit(&stack_slots[slot], memory_order_acquire);
+		if (id == 0) {
+			*slot_out = slot;
+			return 0;
+		}
+		if (stack_equals(id, h, frames, n))
+			return id;
+		slot = (slot + 1) & (STACK_SLOTS - 1);
+	}
+}
+
+static uint32_t stack_intern(const uint64_t *frames, uint32_t n)
+{
+	uint64_t h = hash_frames(frames, n);
+	uint32_t slot;
+	uint32_t id = stack_find(h, frames, n, &slot);
+	if (__builtin_expect(id != 0, 1))
+		return id;
+	pthread_mutex_lock(&stack_lock);
+	id = stack_find(h, frames, n, &slot); /* another thread may have added it */
+	if (id == 0) {
+		uint32_t count = atomic_load_explicit(&stack_count, memory_order_relaxed);
+		if (count < STACK_MAX && frames_used + n <= FRAME_CAP) {
+			id = count;
+			memcpy(frame_pool + frames_used, frames, n * sizeof(*frames));
+			stack_first[id] = frames_used;
+			stack_len[id] = n;
+			stack_hash[id] = h;
+			frames_used += n;
+			atomic_store_explicit(&stack_slots[slot], id, memory_order_release);
+			atomic_store_explicit(&stack_count, count + 1, memory_order_release);
+		}
+	}
+	pthread_mutex_unlock(&stack_lock);
+	return id;
+}
+
+static uint32_t capture_stack(void)
+{
+	void *ips[LH_TRACE_MAX_FRAMES + 8];
+	int n = unw_backtrace(ips, (int)(sizeof(ips) / sizeof(ips[0])));
+	int skip = 0;
+	while (skip < n && (uintptr_t)ips[skip] >= self_lo && (uintptr_t)ips[skip] < self_hi)
+		skip++;
+	uint64_t frames[LH_TRACE_MAX_FRAMES];
+	uint32_t count = 0;
+	for (int i = skip; i < n && count < LH_TRACE_MAX_FRAMES; i++)
+		frames[count++] = (uint64_t)(uintptr_t)ips[i];
+	return stack_intern(frames, count);
+}
+
+uint32_t tracker_stack_count(void)
+{
+	return atomic_load_explicit(&stack_count, memory_order_acquire);
+}
+
+uint32_t tracker_stack_frames(uint32_t id, const uint64_t **frames)
+{
+	*frames = frame_pool + stack_first[id];
+	return stack_len[id];
+}
+
+struct tracker_stack_stats *tracker_stack_stats(uint32_t id)
+{
+	return &stack_stats[id];
+}
+
+/* ---- counters ---- */
+
+static void charge_alloc(size_t size, uint32_t stack)
+{
+	struct tracker_stack_stats *s = &stack_stats[stack];
+	atomic_fetch_add_explicit(&s->live_bytes, (int64_t)size, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->live_blocks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->allocs, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->alloc_bytes, size, memory_order_relaxed);
+	int64_t now = atomic_fetch_add_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed) +
+		      (int64_t)size;
+	atomic_fetch_add_explicit(&tracker_totals.live_blocks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&tracker_totals.allocs, 1, memory_order_relaxed);
+	int64_t peak = atomic_load_explicit(&tracker_totals.peak_bytes, memory_order_relaxed);
+	while (now > peak && !atomic_compare_exchange_weak_explicit(&tracker_totals.peak_bytes, &peak, now,
+								   memory_order_relaxed, memory_order_relaxed))
+		;
+}
+
+void tracker_release(size_t size, uint32_t stack)
+{
+	struct tracker_stack_stats *s = &stack_stats[stack];
+	atomic_fetch_sub_explicit(&s->live_bytes, (int64_t)size, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&s->live_blocks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&s->frees, 1, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
+	atomic_fetch_sub_explicit(&tracker_totals.live_blocks, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&tracker_totals.frees, 1, memory_order_relaxed);
+}
+
+/* ---- address map ---- */
+
+static inline uint64_t addr_hash(uintptr_t p)
+{
+	return mix64((uint64_t)p);
+}
+
+static inline struct shard *shard_of(uint64_t h)
+{
+	return &shards[h >> (64 - SHARD_BITS)];
+}
+
+static void shard_place(struct block *blocks, size_t cap, const struct block *b)
+{
+	size_t i = addr_hash(b->addr) & (cap - 1);
+	while (blocks[i].addr)
+		i = (i + 1) & (cap - 1);
+	blocks[i] = *b;
+}
+
+/* Doubles the shard's table; on failure keeps the old one (it just gets fuller). */
+static void shard_grow(struct shard *s)
+{
+	size_t cap = s->cap * 2;
+	struct block *blocks = map_zeroed(cap * sizeof(*blocks));
+	if (!blocks)
+		return;
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->blocks[i].addr)
+			shard_place(blocks, cap, &s->blocks[i]);
+	munmap(s->blocks, s->cap * sizeof(*s->blocks));
+	s->blocks = blocks;
+	s->cap = cap;
+}
+
+static void map_insert(uintptr_t addr, size_t size, uint32_t stack)
+{
+	uint64_t h = addr_hash(addr);
+	struct shard *s = shard_of(h);
+	pthread_mutex_lock(&s->lock);
+	if ((s->count + 1) * 4 > s->cap * 3)
+		shard_grow(s);
+	if ((s->count + 1) >= s->cap) { /* could not grow: drop the block rather than loop */
+		pthread_mutex_unlock(&s->lock);
+		tracker_release(size, stack);
+		return;
+	}
+	size_t mask = s->cap - 1, i = h & mask;
+	while (s->blocks[i].addr && s->blocks[i].addr != addr)
+		i = (i + 1) & mask;
+	if (s->blocks[i].addr == addr) {
+		/* A stale entry: that block was freed while untracked (a signal
+		 * handler, or before start-up). Charge it as freed now. */
+		struct block old = s->blocks[i];
+		s->blocks[i] = (struct block){ addr, size, stack, 0 };
+		pthread_mutex_unlock(&s->lock);
+		tracker_release(old.size, old.stack);
+		return;
+	}
+	s->blocks[i] = (struct block){ addr, size, stack, 0 };
+	s->count++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static bool map_remove(uintptr_t addr, struct block *out)
+{
+	uint64_t h = addr_hash(addr);
+	struct shard *s = shard_of(h);
+	pthread_mutex_lock(&s->lock);
+	size_t mask = s->cap - 1, i = h & mask;
+	while (s->blocks[i].addr && s->blocks[i].addr != addr)
+		i = (i + 1) & mask;
+	if (!s->blocks[i].addr) {
+		pthread_mutex_unlock(&s->lock);
+		return false;
+	}
+	*out = s->blocks[i];
+	/* Backward-shift deletion keeps probe chains unbroken without tombstones. */
+	size_t j = i;
+	for (;;) {
+		j = (j + 1) & mask;
+		if (!s->blocks[j].addr)
+			break;
+		size_t k = addr_hash(s->blocks[j].addr) & mask;
+		bool stays = (i <= j) ? (i < k && k <= j) : (i < k || k <= j);
+		if (stays)
+			continue;
+		s->blocks[i] = s->blocks[j];
+		i = j;
+	}
+	s->blocks[i].addr = 0;
+	s->count--;
+	pthread_mutex_unlock(&s->lock);
+	return true;
+}
+
+/* ---- the calls preload.c makes ---- */
+
+void tracker_alloc(void *p, size_t size)
+{
+	uint32_t stack = capture_stack();
+	charge_alloc(size, stack);
+	map_insert((uintptr_t)p, size, stack);
+}
+
+void tracker_free(void *p)
+{
+	struct block b;
+	if (map_remove((uintptr_t)p, &b))
+		tracker_release(b.size, b.stack);
+}
+
+bool tracker_take(void *p, size_t *size, uint32_t *stack)
+{
+	struct block b;
+	if (!map_remove((uintptr_t)p, &b))
+		return false;
+	*size = b.size;
+	*stack = b.stack;
+	return true;
+}
+
+void tracker_put_back(void *p, size_t size, uint32_t stack)
+{
+	map_insert((uintptr_t)p, size, stack);
+}
