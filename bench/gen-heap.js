@@ -13,7 +13,7 @@
 // Objects also point at objects of earlier units, so the graph is not a tree
 // and the dominator computation has real work to do.
 //
-// A unit is ~31 snapshot nodes and ~97 edges, ~2.3 KB of snapshot. The number
+// A unit is ~30 snapshot nodes and ~96 edges, ~2.3 KB of snapshot. The number
 // of units for a target size was calibrated by experiment (see unitsFor and
 // README.md). It prints the real size and node/edge counts on stderr and a
 // JSON line on stdout.

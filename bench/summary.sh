@@ -18,6 +18,8 @@
 #   BENCH_NODE_HEAP_MB=N    --max-old-space-size for the node tools (default 16384)
 #   BENCH_DATA=DIR          where snapshots are kept (default bench/data)
 #   BENCH_CPU=N             core to pin the tools to (default 0)
+#   BENCH_RUNS=N            run each tool N times; report the best wall time
+#                           and the highest peak RSS (default 1)
 set -u
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,6 +29,8 @@ NODE_HEAP_MB=${BENCH_NODE_HEAP_MB:-16384}
 CPU=${BENCH_CPU:-0}
 SKIP_MEMLAB_MB=${BENCH_SKIP_MEMLAB_MB:-}
 SKIP_JSONPARSE=${BENCH_SKIP_JSONPARSE:-}
+RUNS=${BENCH_RUNS:-1}
+case $RUNS in ''|*[!0-9]*|0) echo "summary.sh: BENCH_RUNS must be a positive whole number" >&2; exit 2;; esac
 
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(100 500 1500); fi
 for s in "${SIZES[@]}"; do
@@ -54,7 +58,7 @@ command -v node >/dev/null || { log "node missing"; exit 1; }
 
 if [ ! -d "$BENCH_DIR/node_modules/@memlab/heap-analysis" ]; then
   log "installing memlab into bench/node_modules (npm ci)"
-  (cd "$BENCH_DIR" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund >"$DATA/npm-ci.log" 2>&1) \
+  (cd "$BENCH_DIR" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund >"$DATA/npm-ci.log" 2>&1) \
     || log "npm ci failed (see $DATA/npm-ci.log): memlab rows will fail"
 fi
 
@@ -71,7 +75,7 @@ else
     make -C "$ROOT" >>"$DATA/build.log" 2>&1
   fi
   if [ ! -x "$LH" ]; then
-    LH_BUILD_ERR="build failed (see ${DATA#$ROOT/}/build.log)"
+    LH_BUILD_ERR="build failed (see ${DATA#"$ROOT"/}/build.log)"
     log "leakhound: $LH_BUILD_ERR"
     tail -n 5 "$DATA/build.log" | sed 's/^/  make: /' >&2
   fi
@@ -100,39 +104,47 @@ ROWS=$RUNDIR/rows.tsv
 run_tool() {
   local tool=$1 file=$2 bytes=$3; shift 3
   local tv=$RUNDIR/time.txt out=$RUNDIR/out.txt err=$RUNDIR/err.txt
-  log "$tool: $(basename "$file")"
-  local t0 t1 rc
-  t0=$(date +%s%N)
-  taskset -c "$CPU" /usr/bin/time -v -o "$tv" "$@" >"$out" 2>"$err" </dev/null
-  rc=$?
-  t1=$(date +%s%N)
-  local wall rss reason=
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-  rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv" 2>/dev/null)
-  if [ $rc -ne 0 ]; then
-    if grep -q 'terminated by signal' "$tv" 2>/dev/null; then
-      reason=$(grep -o 'terminated by signal [0-9]*' "$tv" | head -n1)
-      grep -q 'signal 9' "$tv" && reason="$reason (killed: out of memory?)"
-    else
-      reason=$(grep -o 'failed: .*' "$err" | head -n1 | sed 's/^failed: //')
-      [ -n "$reason" ] || reason=$(grep -v '^\s*$' "$err" | grep -v '^.\[K' | tail -n1)
-      [ -n "$reason" ] || reason="exit status $rc"
+  local r t0 t1 rc=0 w rss=0 m c cpu=0 wall="" reason=""
+  for ((r = 1; r <= RUNS; r++)); do
+    if [ "$RUNS" -gt 1 ]; then log "$tool: $(basename "$file") (run $r/$RUNS)"; else log "$tool: $(basename "$file")"; fi
+    cat "$file" >/dev/null   # warm page cache
+    t0=$(date +%s%N)
+    taskset -c "$CPU" /usr/bin/time -v -o "$tv" "$@" >"$out" 2>"$err" </dev/null
+    rc=$?
+    t1=$(date +%s%N)
+    w=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+    if [ $rc -ne 0 ]; then
+      wall=$w
+      if grep -q 'terminated by signal' "$tv" 2>/dev/null; then
+        reason=$(grep -o 'terminated by signal [0-9]*' "$tv" | head -n1)
+        grep -q 'signal 9' "$tv" && reason="$reason (killed: out of memory?)"
+      else
+        reason=$(grep -o 'failed: .*' "$err" | head -n1 | sed 's/^failed: //')
+        [ -n "$reason" ] || reason=$(grep -v '^\s*$' "$err" | grep -v '^.\[K' | tail -n1)
+        [ -n "$reason" ] || reason="exit status $rc"
+      fi
+      reason=$(printf '%s' "$reason" | tr '\t\r\n' '   ' | cut -c1-70)
+      log "  failed after ${w}s: $reason"
+      break
     fi
-    reason=$(printf '%s' "$reason" | tr '\t\r\n' '   ' | cut -c1-70)
-    log "  failed after ${wall}s: $reason"
-  else
-    log "  ${wall}s, peak RSS $((${rss:-0} / 1024)) MB"
-  fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$file")" "$bytes" "$tool" "$rc" "$wall" "${rss:-0}" "$reason" >>"$ROWS"
+    m=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$tv" 2>/dev/null)
+    c=$(awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { t += $2 } END { printf "%.2f", t }' "$tv" 2>/dev/null)
+    log "  ${w}s wall, ${c}s CPU, peak RSS $((${m:-0} / 1024)) MB"
+    # best (lowest) wall time over the runs, with that run's CPU time; highest peak RSS
+    if [ -z "$wall" ] || awk -v a="$w" -v b="$wall" 'BEGIN { exit !(a < b) }'; then wall=$w; cpu=$c; fi
+    [ "${m:-0}" -gt "$rss" ] && rss=${m:-0}
+  done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$file")" "$bytes" "$tool" "$rc" "$wall" "$rss" "$reason" "$cpu" >>"$ROWS"
   # keep the tools' own output of the last run of each tool for inspection
   cp "$out" "$DATA/last-$tool.out" 2>/dev/null; cp "$err" "$DATA/last-$tool.err" 2>/dev/null
 }
 
 fail_row() {  # fail_row FILE BYTES TOOL REASON
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$1")" "$2" "$3" 1 0 0 "$4" >>"$ROWS"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(basename "$1")" "$2" "$3" 1 0 0 "$4" 0 >>"$ROWS"
 }
 
 # ---- the runs -------------------------------------------------------------
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 SMALLEST=$(printf '%s\n' "${SIZES[@]}" | sort -n | head -n1)
 NODEFLAGS=(--max-old-space-size="$NODE_HEAP_MB")
 export BENCH_SCRATCH=$SCRATCH
@@ -151,24 +163,21 @@ for n in "${SIZES[@]}"; do
   if [ -n "$SKIP_MEMLAB_MB" ] && [ "$n" -ge "$SKIP_MEMLAB_MB" ]; then
     fail_row "$f" "$bytes" memlab "skipped (BENCH_SKIP_MEMLAB_MB=$SKIP_MEMLAB_MB)"
   else
-    cat "$f" >/dev/null
     run_tool memlab "$f" "$bytes" node "${NODEFLAGS[@]}" "$BENCH_DIR/memlab-load.js" "$f"
   fi
 
   if [ -n "$SKIP_JSONPARSE" ]; then
     fail_row "$f" "$bytes" JSON.parse "skipped (BENCH_SKIP_JSONPARSE)"
   else
-    cat "$f" >/dev/null
     run_tool JSON.parse "$f" "$bytes" node "${NODEFLAGS[@]}" "$BENCH_DIR/jsonparse-load.js" "$f"
   fi
 
   if [ "$n" = "$SMALLEST" ]; then
     gz=$f.gz
-    if [ ! -s "$gz" ]; then
+    if [ ! -s "$gz" ] || [ "$f" -nt "$gz" ]; then
       log "compressing $(basename "$f") with gzip -1"
       gzip -1 -c "$f" >"$gz.partial" && mv "$gz.partial" "$gz"
     fi
-    cat "$gz" >/dev/null
     # MB/s for the .gz row is over the uncompressed size (the same snapshot).
     if [ -n "$LH_BUILD_ERR" ]; then fail_row "$gz" "$bytes" leakhound "$LH_BUILD_ERR"
     else run_tool leakhound "$gz" "$bytes" "$LH" summary "$gz"; fi
@@ -179,14 +188,15 @@ cp "$ROWS" "$DATA/summary-last.tsv"
 
 # ---- table ----------------------------------------------------------------
 echo
-echo "leakhound summary vs peers ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, pinned to core $CPU, warm page cache)"
+echo "leakhound summary vs peers ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, pinned to core $CPU, warm page cache, best of $RUNS run(s))"
+echo "load average at start: $LOAD0; at end: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine skews the times)"
 awk -F'\t' '
-  { file[NR]=$1; bytes[NR]=$2; tool[NR]=$3; rc[NR]=$4; wall[NR]=$5; rss[NR]=$6; why[NR]=$7
+  { file[NR]=$1; bytes[NR]=$2; tool[NR]=$3; rc[NR]=$4; wall[NR]=$5; rss[NR]=$6; why[NR]=$7; cpu[NR]=$8
     if ($3 == "leakhound" && $4 == 0) lh[$1] = $5 }
   END {
-    fmt = "%-28s %9s  %-10s %8s %8s %10s %9s %12s\n"
-    printf fmt, "file", "size MB", "tool", "wall s", "MB/s", "peak RSS MB", "RSS/file", "vs leakhound"
-    printf fmt, "----", "-------", "----", "------", "----", "-----------", "--------", "------------"
+    fmt = "%-28s %9s  %-10s %8s %8s %8s %11s %9s %12s\n"
+    printf fmt, "file", "size MB", "tool", "wall s", "cpu s", "MB/s", "peak RSS MB", "RSS/file", "vs leakhound"
+    printf fmt, "----", "-------", "----", "------", "-----", "----", "-----------", "--------", "------------"
     for (i = 1; i <= NR; i++) {
       mbsz = bytes[i] / 1048576
       shown = mbsz
@@ -199,10 +209,11 @@ awk -F'\t' '
       ref = (file[i] in lh) ? lh[file[i]] : ""
       if (tool[i] == "leakhound" && file[i] ~ /\.gz$/ && (base in lh)) ref = lh[base]
       vs = (ref != "" && ref > 0) ? sprintf("%.1fx", wall[i] / ref) : "-"
-      printf "%-28s %9.1f  %-10s %8.2f %8.0f %10.0f %9.2f %12s\n", file[i], shown, tool[i], wall[i],
+      printf "%-28s %9.1f  %-10s %8.2f %8.2f %8.0f %11.0f %9.2f %12s\n", file[i], shown, tool[i], wall[i], cpu[i],
         (wall[i] > 0 ? mbsz / wall[i] : 0), rss[i] / 1024, (rss[i] * 1024) / (bytes[i] > 0 ? bytes[i] : 1), vs
     }
   }' "$ROWS"
 echo
-echo "MB = 2^20 bytes. MB/s and RSS/file use the uncompressed snapshot size (also for .gz rows)."
+echo "MB = 2^20 bytes. MB/s (from wall time) and RSS/file use the uncompressed snapshot size (also for .gz rows)."
+echo "cpu s = user + system time of the tool; less affected than wall time by other work on the machine."
 echo "vs leakhound = tool wall time / leakhound wall time on the same snapshot (higher = leakhound faster)."
