@@ -6,6 +6,7 @@
 struct path_tree *path_tree_build(const struct heap_snapshot *s, bool follow_weak)
 {
 	struct path_tree *t = lh_calloc(1, sizeof(*t));
+	t->follow_weak = follow_weak;
 	size_t n = s->node_count;
 	t->via_edge = lh_malloc(n * sizeof(uint32_t));
 	t->depth = lh_malloc(n * sizeof(uint32_t));
@@ -45,10 +46,8 @@ void path_tree_free(struct path_tree *t)
 }
 
 /* The shortest path to n, then `last` appended if given. */
-static struct retainer_path path_through(const struct heap_snapshot *s, const struct path_tree *t, uint32_t n,
-					 uint32_t last)
+static struct retainer_path path_through(const struct path_tree *t, uint32_t n, uint32_t last)
 {
-	(void)s;
 	struct retainer_path p = { 0 };
 	size_t len = t->depth[n] + (last != UINT32_MAX);
 	p.edges = lh_malloc(LH_MAX(len, 1) * sizeof(uint32_t));
@@ -74,6 +73,12 @@ static int by_depth(const void *a, const void *b)
 	return x->edge < y->edge ? -1 : x->edge > y->edge;
 }
 
+/* Whether the tree may use edge e: weak edges only when it follows them. */
+static bool usable(const struct heap_snapshot *s, const struct path_tree *t, uint32_t e)
+{
+	return t->follow_weak || heap_edge_kind(s, e) != HEAP_EDGE_WEAK;
+}
+
 size_t paths_to(const struct heap_snapshot *s, const struct path_tree *t, uint32_t n, size_t max,
 		struct retainer_path *out)
 {
@@ -83,7 +88,7 @@ size_t paths_to(const struct heap_snapshot *s, const struct path_tree *t, uint32
 		out[0] = (struct retainer_path){ 0, lh_malloc(sizeof(uint32_t)) };
 		return 1;
 	}
-	out[0] = path_through(s, t, n, UINT32_MAX);
+	out[0] = path_through(t, n, UINT32_MAX);
 	if (max == 1)
 		return 1;
 	/* Other retainers reached by the tree, each giving one more path, shortest first. */
@@ -91,18 +96,23 @@ size_t paths_to(const struct heap_snapshot *s, const struct path_tree *t, uint32
 	struct candidate *c = NULL;
 	for (uint32_t e = 0; e < s->edge_count; e++) {
 		uint32_t from = t->edge_source[e];
-		if (heap_edge_to(s, e) != n || e == t->via_edge[n] || t->depth[from] == UINT32_MAX)
+		if (heap_edge_to(s, e) != n || from == n || t->depth[from] == UINT32_MAX || !usable(s, t, e))
 			continue;
 		lh_grow((void **)&c, &cap, count + 1, sizeof(*c));
 		c[count++] = (struct candidate){ e, t->depth[from] };
 	}
-	qsort(c, count, sizeof(*c), by_depth);
+	if (count)
+		qsort(c, count, sizeof(*c), by_depth);
+	/* One path per distinct retainer: the first path's, then each other one's first edge. */
+	uint32_t first_retainer = t->edge_source[t->via_edge[n]];
 	size_t found = 1;
 	for (size_t i = 0; i < count && found < max; i++) {
 		uint32_t from = t->edge_source[c[i].edge];
-		if (from == n)
-			continue;
-		out[found++] = path_through(s, t, from, c[i].edge);
+		bool seen = from == first_retainer;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = t->edge_source[c[k].edge] == from;
+		if (!seen)
+			out[found++] = path_through(t, from, c[i].edge);
 	}
 	free(c);
 	return found;

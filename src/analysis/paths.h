@@ -14,6 +14,7 @@
 
 /* BFS parent edges from the root; UINT32_MAX where none. */
 struct path_tree {
+	bool follow_weak;
 	uint32_t *via_edge;       /* the edge that first reached each node */
 	uint32_t *edge_source;    /* the source node of every edge (for walking back) */
 	uint32_t *depth;          /* edges from the root; UINT32_MAX if unreached */
