@@ -37,14 +37,16 @@ void compare_digests(const struct snapshot_digest *before, const struct snapshot
 		uint32_t y = j < after->id_count ? (uint32_t)(after->ids[j] >> 32) : UINT32_MAX;
 		bool in_before = i < before->id_count && x <= y;
 		bool in_after = j < after->id_count && y <= x;
+		/* One id naming two different objects: V8 gave a dead object's id to a new one at its address. */
+		bool same = in_before && in_after && before->ids[i] == after->ids[j];
 		if (in_before) {
-			tally_before(&out->classes[before->id_class[i]], before->id_size[i], !in_after);
-			tally_before(&out->types[before->id_type[i]], before->id_size[i], !in_after);
+			tally_before(&out->classes[before->id_class[i]], before->id_size[i], !same);
+			tally_before(&out->types[before->id_type[i]], before->id_size[i], !same);
 			i++;
 		}
 		if (in_after) {
-			tally_after(&out->classes[after->id_class[j]], after->id_size[j], !in_before);
-			tally_after(&out->types[after->id_type[j]], after->id_size[j], !in_before);
+			tally_after(&out->classes[after->id_class[j]], after->id_size[j], !same);
+			tally_after(&out->types[after->id_type[j]], after->id_size[j], !same);
 			j++;
 		}
 	}

@@ -2,10 +2,13 @@
  * compare.h - `leakhound diff`: what changed between two snapshots of one
  * process, object by object.
  *
- * V8 keeps an object's id for its whole life and never reuses ids, so an
- * id only in the newer snapshot is a new object and an id only in the older
- * one a freed object: added and removed are exact, not estimated from
- * counts (DevTools' Comparison view does the same, per class).
+ * V8 keeps an object's id for its whole life, so an id only in the newer
+ * snapshot is a new object and an id only in the older one a freed object:
+ * added and removed are exact, not estimated from counts (DevTools'
+ * Comparison view does the same, per class). One exception is handled: V8
+ * finds ids by address, so a new object at a dead one's address can get
+ * its id; when the type or name behind an id changed, it counts as a freed
+ * object and a new one.
  */
 #ifndef LH_ANALYSIS_COMPARE_H
 #define LH_ANALYSIS_COMPARE_H

@@ -33,31 +33,34 @@ void growth_fit(const double *values, const double *times, size_t n, struct grow
 	g->per_second = stt > 1e-9 ? sty / stt : 0;
 }
 
-/* Keeps, of sorted ids a (n of them), those also in digest d; returns the new count. */
+/*
+ * Keys are id << 32 | fingerprint of (type, name): comparing whole keys
+ * tells a surviving object from a new one that V8 gave a dead object's id.
+ */
+
+/* Keeps, of sorted keys a (n of them), those also in digest d; returns the new count. */
 static size_t keep_alive(uint64_t *a, size_t n, const struct snapshot_digest *d)
 {
 	size_t kept = 0, j = 0;
 	for (size_t i = 0; i < n; i++) {
-		uint64_t id = a[i] >> 32;
-		while (j < d->id_count && (d->ids[j] >> 32) < id)
+		while (j < d->id_count && d->ids[j] < a[i])
 			j++;
-		if (j < d->id_count && (d->ids[j] >> 32) == id)
+		if (j < d->id_count && d->ids[j] == a[i])
 			a[kept++] = a[i];
 	}
 	return kept;
 }
 
-/* The ids of b not in a, sorted. */
+/* The keys of b not in a, sorted. */
 static uint64_t *new_ids(const struct snapshot_digest *a, const struct snapshot_digest *b, size_t *count)
 {
 	uint64_t *out = lh_malloc(LH_MAX(b->id_count, 1) * sizeof(uint64_t));
 	size_t n = 0, i = 0;
 	for (size_t j = 0; j < b->id_count; j++) {
-		uint64_t id = b->ids[j] >> 32;
-		while (i < a->id_count && (a->ids[i] >> 32) < id)
+		while (i < a->id_count && a->ids[i] < b->ids[j])
 			i++;
-		if (i == a->id_count || (a->ids[i] >> 32) != id)
-			out[n++] = id << 32;
+		if (i == a->id_count || a->ids[i] != b->ids[j])
+			out[n++] = b->ids[j];
 	}
 	*count = n;
 	return out;

@@ -47,7 +47,7 @@ struct trend {
 	struct strmap classes;
 	size_t count;
 	struct snapshot_digest *snaps;
-	uint64_t *candidates;     /* ids (<< 32) new in snapshot 2 and alive since, sorted */
+	uint64_t *candidates;     /* keys (id << 32 | fingerprint) new in snapshot 2 and alive since, sorted */
 	size_t candidate_count;
 	size_t group_count;
 	struct candidate_group *groups;   /* by count, descending */

@@ -359,10 +359,14 @@ static void grow_nodes(struct reader *r, size_t need)
 	s->node_id = lh_realloc_column(s->node_id, cap, sizeof(*s->node_id));
 	s->node_self_size = lh_realloc_column(s->node_self_size, cap, sizeof(*s->node_self_size));
 	s->node_first_edge = lh_realloc_column(s->node_first_edge, cap + 1, sizeof(*s->node_first_edge));
-	if (s->node_trace_id)
+	if (s->node_trace_id) {
 		s->node_trace_id = lh_realloc_column(s->node_trace_id, cap, sizeof(*s->node_trace_id));
-	if (s->node_detachedness)
+		memset(s->node_trace_id + r->node_cap, 0, (cap - r->node_cap) * sizeof(*s->node_trace_id));
+	}
+	if (s->node_detachedness) {
 		s->node_detachedness = lh_realloc_column(s->node_detachedness, cap, 1);
+		memset(s->node_detachedness + r->node_cap, 0, cap - r->node_cap);
+	}
 	r->node_cap = cap;
 }
 

@@ -74,7 +74,8 @@ struct lh_rec_stack {
 
 /*
  * Live memory at one moment. The totals are exact; peak_bytes is the
- * process-wide high-water mark of live bytes since tracking started. The
+ * process-wide high-water mark of live bytes since tracking started
+ * (live_blocks, allocs and frees are the sums over the entries). The
  * entries give the cumulative counters of every stack that allocated or
  * freed since the previous snapshot; stacks not listed kept their values.
  */
@@ -91,9 +92,8 @@ struct lh_rec_snapshot {
 struct lh_rec_stack_entry {
 	uint32_t stack;
 	uint32_t reserved;
-	int64_t live_bytes, live_blocks;
+	int64_t live_bytes;      /* live blocks are allocs - frees */
 	uint64_t allocs, frees;  /* blocks allocated by / freed from this stack */
-	uint64_t alloc_bytes;    /* bytes ever allocated by this stack */
 };
 
 #endif

@@ -16,7 +16,13 @@
 
 #include "tracker.h"
 
-static int trace_fd = -1;
+/*
+ * The file is opened (O_APPEND) for each batch and closed again, so the
+ * program never sees a descriptor of ours: one that closes every fd, or
+ * reuses the number, cannot make us write into its own files.
+ */
+static char trace_path[4096];
+static bool opened;
 static uint64_t interval_ns;
 static uint64_t start_ns;
 static bool finished;
@@ -80,10 +86,10 @@ static bool record_begin(uint32_t type, size_t size)
 	return true;
 }
 
-static bool write_all(const char *p, size_t n)
+static bool write_all(int fd, const char *p, size_t n)
 {
 	while (n) {
-		ssize_t w = write(trace_fd, p, n);
+		ssize_t w = write(fd, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -92,6 +98,18 @@ static bool write_all(const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return true;
+}
+
+/* Appends n bytes to the trace with one write(2) (restarted if cut short). */
+static bool append(const char *p, size_t n, int extra_flags)
+{
+	int saved = errno;
+	int fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC | extra_flags, 0644);
+	bool ok = fd >= 0 && write_all(fd, p, n);
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+	return ok;
 }
 
 /* ---- modules ---- */
@@ -205,34 +223,35 @@ static void add_snapshot(uint32_t count, uint32_t flags)
 	struct lh_rec_snapshot snap = {
 		.time_ns = now_ns(CLOCK_MONOTONIC) - start_ns,
 		.live_bytes = (uint64_t)atomic_load(&tracker_totals.live_bytes),
-		.live_blocks = (uint64_t)atomic_load(&tracker_totals.live_blocks),
 		.peak_bytes = (uint64_t)atomic_load(&tracker_totals.peak_bytes),
-		.allocs = atomic_load(&tracker_totals.allocs),
-		.frees = atomic_load(&tracker_totals.frees),
 		.flags = flags,
 		.entry_count = changed,
 	};
 	size_t snap_at = buf_len;
 	buf_put(&snap, sizeof(snap));
 	uint32_t written = 0;
-	for (uint32_t id = 0; id < count && written < changed; id++) {
+	uint64_t allocs = 0, frees = 0;
+	for (uint32_t id = 0; id < count; id++) {
 		struct tracker_stack_stats *s = tracker_stack_stats(id);
 		struct lh_rec_stack_entry e = {
 			.stack = id,
 			.live_bytes = atomic_load_explicit(&s->live_bytes, memory_order_relaxed),
-			.live_blocks = atomic_load_explicit(&s->live_blocks, memory_order_relaxed),
 			.allocs = atomic_load_explicit(&s->allocs, memory_order_relaxed),
 			.frees = atomic_load_explicit(&s->frees, memory_order_relaxed),
-			.alloc_bytes = atomic_load_explicit(&s->alloc_bytes, memory_order_relaxed),
 		};
-		if (e.allocs + e.frees == last_events[id])
-			continue;
+		allocs += e.allocs;
+		frees += e.frees;
+		if (e.allocs + e.frees == last_events[id] || written == changed)
+			continue; /* unchanged (or changed after the counting pass: next time) */
 		last_events[id] = e.allocs + e.frees;
 		buf_put(&e, sizeof(e));
 		written++;
 	}
+	struct lh_rec_snapshot *sp = (struct lh_rec_snapshot *)(buf + snap_at);
+	sp->allocs = allocs;
+	sp->frees = frees;
+	sp->live_blocks = allocs - frees;
 	if (written < changed) { /* counters moved between the passes: shrink the record */
-		struct lh_rec_snapshot *sp = (struct lh_rec_snapshot *)(buf + snap_at);
 		sp->entry_count = written;
 		struct lh_record_header *h = (struct lh_record_header *)(buf + snap_at - sizeof(*h));
 		h->size = (uint32_t)(sizeof(snap) + (size_t)written * sizeof(struct lh_rec_stack_entry));
@@ -247,15 +266,22 @@ static void write_batch(uint32_t flags)
 	add_modules_if_changed();
 	add_new_stacks(count);
 	add_snapshot(count, flags);
-	if (!write_all(buf, buf_len))
+	if (!append(buf, buf_len, 0))
 		finished = true; /* disk full or the file went away: stop, the program goes on */
 }
 
 bool trace_writer_open(const char *path, uint64_t interval)
 {
-	trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (trace_fd < 0)
+	size_t len = strlen(path), at = 0;
+	if (path[0] != '/') { /* absolute, in case the program changes directory */
+		if (!getcwd(trace_path, sizeof(trace_path)))
+			return false;
+		at = strlen(trace_path);
+		trace_path[at++] = '/';
+	}
+	if (at + len >= sizeof(trace_path))
 		return false;
+	memcpy(trace_path + at, path, len + 1);
 	interval_ns = interval;
 	start_ns = now_ns(CLOCK_MONOTONIC);
 	struct lh_trace_header h = {
@@ -268,9 +294,11 @@ bool trace_writer_open(const char *path, uint64_t interval)
 		.max_frames = LH_TRACE_MAX_FRAMES,
 	};
 	pthread_mutex_lock(&write_lock);
-	bool ok = write_all((const char *)&h, sizeof(h));
-	if (ok)
+	bool ok = append((const char *)&h, sizeof(h), O_CREAT | O_TRUNC);
+	if (ok) {
+		opened = true;
 		write_batch(0);
+	}
 	pthread_mutex_unlock(&write_lock);
 	return ok;
 }
@@ -321,7 +349,7 @@ bool trace_writer_start(void (*thread_init)(void))
 void trace_writer_finish(void)
 {
 	pthread_mutex_lock(&write_lock);
-	if (!finished && trace_fd >= 0) {
+	if (!finished && opened) {
 		write_batch(LH_SNAPSHOT_FINAL);
 		finished = true;
 	}

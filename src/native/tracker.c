@@ -18,14 +18,15 @@
 #include <libunwind.h>
 #include <pthread.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #define STACK_SLOTS (1u << 22)          /* hash slots, kept at most half full */
 #define STACK_MAX (1u << 21)            /* distinct stacks */
 #define FRAME_CAP (1u << 25)            /* frames over all stacks (256 MiB reserved) */
-#define SHARD_BITS 8
+#define SHARD_BITS 6
 #define SHARD_COUNT (1u << SHARD_BITS)
-#define SHARD_INITIAL_CAP 1024u
+#define SHARD_INITIAL_CAP 256u
 
 struct tracker_totals tracker_totals;
 
@@ -50,8 +51,33 @@ struct block {
 	uint32_t unused;
 };
 
+/*
+ * A test-and-set spinlock: one atomic exchange to take, a plain store to
+ * release (a mutex costs two locked instructions). Critical sections are a
+ * few probes, except a table doubling, during which waiters yield.
+ */
+static inline void spin_lock(atomic_flag *l)
+{
+	unsigned spins = 0;
+	while (atomic_flag_test_and_set_explicit(l, memory_order_acquire)) {
+		if (++spins < 64)
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#elif defined(__aarch64__)
+			__asm__ volatile("yield");
+#endif
+		else
+			sched_yield();
+	}
+}
+
+static inline void spin_unlock(atomic_flag *l)
+{
+	atomic_flag_clear_explicit(l, memory_order_release);
+}
+
 struct shard {
-	pthread_mutex_t lock;
+	atomic_flag lock;
 	struct block *blocks;
 	size_t cap, count;              /* cap is a power of two */
 } __attribute__((aligned(64)));
@@ -77,7 +103,7 @@ bool tracker_init(uintptr_t lo, uintptr_t hi)
 	if (!stack_slots || !stack_hash || !stack_first || !stack_len || !frame_pool || !stack_stats)
 		return false;
 	for (size_t i = 0; i < SHARD_COUNT; i++) {
-		pthread_mutex_init(&shards[i].lock, NULL);
+		atomic_flag_clear(&shards[i].lock);
 		shards[i].blocks = map_zeroed(SHARD_INITIAL_CAP * sizeof(struct block));
 		if (!shards[i].blocks)
 			return false;
@@ -190,13 +216,9 @@ static void charge_alloc(size_t size, uint32_t stack)
 {
 	struct tracker_stack_stats *s = &stack_stats[stack];
 	atomic_fetch_add_explicit(&s->live_bytes, (int64_t)size, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->live_blocks, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->allocs, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->alloc_bytes, size, memory_order_relaxed);
 	int64_t now = atomic_fetch_add_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed) +
 		      (int64_t)size;
-	atomic_fetch_add_explicit(&tracker_totals.live_blocks, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&tracker_totals.allocs, 1, memory_order_relaxed);
 	int64_t peak = atomic_load_explicit(&tracker_totals.peak_bytes, memory_order_relaxed);
 	while (now > peak && !atomic_compare_exchange_weak_explicit(&tracker_totals.peak_bytes, &peak, now,
 								   memory_order_relaxed, memory_order_relaxed))
@@ -207,11 +229,8 @@ void tracker_release(size_t size, uint32_t stack)
 {
 	struct tracker_stack_stats *s = &stack_stats[stack];
 	atomic_fetch_sub_explicit(&s->live_bytes, (int64_t)size, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&s->live_blocks, 1, memory_order_relaxed);
 	atomic_fetch_add_explicit(&s->frees, 1, memory_order_relaxed);
 	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
-	atomic_fetch_sub_explicit(&tracker_totals.live_blocks, 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&tracker_totals.frees, 1, memory_order_relaxed);
 }
 
 /* ---- address map ---- */
@@ -253,11 +272,11 @@ static void map_insert(uintptr_t addr, size_t size, uint32_t stack)
 {
 	uint64_t h = addr_hash(addr);
 	struct shard *s = shard_of(h);
-	pthread_mutex_lock(&s->lock);
+	spin_lock(&s->lock);
 	if ((s->count + 1) * 4 > s->cap * 3)
 		shard_grow(s);
 	if ((s->count + 1) >= s->cap) { /* could not grow: drop the block rather than loop */
-		pthread_mutex_unlock(&s->lock);
+		spin_unlock(&s->lock);
 		tracker_release(size, stack);
 		return;
 	}
@@ -269,25 +288,25 @@ static void map_insert(uintptr_t addr, size_t size, uint32_t stack)
 		 * handler, or before start-up). Charge it as freed now. */
 		struct block old = s->blocks[i];
 		s->blocks[i] = (struct block){ addr, size, stack, 0 };
-		pthread_mutex_unlock(&s->lock);
+		spin_unlock(&s->lock);
 		tracker_release(old.size, old.stack);
 		return;
 	}
 	s->blocks[i] = (struct block){ addr, size, stack, 0 };
 	s->count++;
-	pthread_mutex_unlock(&s->lock);
+	spin_unlock(&s->lock);
 }
 
 static bool map_remove(uintptr_t addr, struct block *out)
 {
 	uint64_t h = addr_hash(addr);
 	struct shard *s = shard_of(h);
-	pthread_mutex_lock(&s->lock);
+	spin_lock(&s->lock);
 	size_t mask = s->cap - 1, i = h & mask;
 	while (s->blocks[i].addr && s->blocks[i].addr != addr)
 		i = (i + 1) & mask;
 	if (!s->blocks[i].addr) {
-		pthread_mutex_unlock(&s->lock);
+		spin_unlock(&s->lock);
 		return false;
 	}
 	*out = s->blocks[i];
@@ -306,7 +325,7 @@ static bool map_remove(uintptr_t addr, struct block *out)
 	}
 	s->blocks[i].addr = 0;
 	s->count--;
-	pthread_mutex_unlock(&s->lock);
+	spin_unlock(&s->lock);
 	return true;
 }
 

@@ -9,7 +9,7 @@
  *   - per-stack counters (live bytes/blocks, allocations, frees), updated
  *     with relaxed atomics;
  *   - the address map: live block -> (size, stack id), so that a free can
- *     be charged to the stack that allocated the block. 256 shards, each a
+ *     be charged to the stack that allocated the block. 64 shards, each a
  *     linear-probing table under its own mutex.
  * Callers (preload.c) hold the thread's reentrancy guard, so nothing here
  * is re-entered on one thread, and nothing here allocates with malloc.
@@ -24,15 +24,20 @@
 
 #include "trace_format.h"
 
+/*
+ * Each event costs as few atomic read-modify-writes as possible (they are
+ * most of the bookkeeping's cost): live blocks are allocs - frees, and the
+ * process totals other than live bytes are sums over the stacks, made by
+ * the writer.
+ */
 struct tracker_stack_stats {
-	_Atomic int64_t live_bytes, live_blocks;
-	_Atomic uint64_t allocs, frees, alloc_bytes;
+	_Atomic int64_t live_bytes;
+	_Atomic uint64_t allocs, frees;
 };
 
 struct tracker_totals {
-	_Atomic int64_t live_bytes, live_blocks;
+	_Atomic int64_t live_bytes;
 	_Atomic int64_t peak_bytes;
-	_Atomic uint64_t allocs, frees;
 };
 
 extern struct tracker_totals tracker_totals;

@@ -102,7 +102,7 @@ void jw_int(struct json_writer *w, int64_t v)
 void jw_double(struct json_writer *w, double v)
 {
 	before_item(w);
-	fprintf(w->out, "%.4g", v);
+	fprintf(w->out, "%.15g", v);
 }
 
 void jw_bool(struct json_writer *w, bool v)

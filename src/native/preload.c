@@ -1,0 +1,273 @@
+/*
+ * preload.c - libleakhound-preload.so: the exported allocator shims, and
+ * start-up, exit and fork handling. Loaded with LD_PRELOAD by
+ * `leakhound run`, which sets:
+ *   LEAKHOUND_TRACE_FILE         where to write the trace
+ *   LEAKHOUND_TRACE_INTERVAL_MS  snapshot interval (default 1000)
+ *   LEAKHOUND_TRACE_PID          the pid to track
+ * Only the process whose pid is LEAKHOUND_TRACE_PID tracks (exec keeps the
+ * pid, so `run -- sh -c 'exec prog'` tracks prog); children that inherit
+ * LD_PRELOAD, and children created by fork, run untracked. A program that
+ * execs another image restarts the trace (the file is truncated).
+ *
+ * The real allocator: glibc 2.36 exports __libc_malloc, __libc_calloc,
+ * __libc_realloc, __libc_free, __libc_memalign, __libc_valloc and
+ * __libc_pvalloc, so no dlsym(RTLD_NEXT) bootstrap is needed (and no
+ * static buffer for the calloc dlsym makes). posix_memalign and
+ * aligned_alloc are not exported under __libc_ names; they are built on
+ * __libc_memalign with glibc's own argument checks. malloc_usable_size is
+ * not interposed: blocks still come from glibc, so its answer is right.
+ *
+ * Reentrancy and signals: a thread-local guard (initial-exec TLS, so
+ * reading it never allocates) is set while a shim records; any allocation
+ * made while it is set (by libunwind, or by a signal handler that
+ * interrupted a shim) goes straight to glibc untracked, so the tracker's
+ * locks are never taken twice on one thread. The writer thread keeps its
+ * guard set for good.
+ */
+#include <errno.h>
+#include <link.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define UNW_LOCAL_ONLY
+#include <libunwind.h>
+
+#include "trace_writer.h"
+#include "tracker.h"
+
+#define EXPORT __attribute__((visibility("default")))
+
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+extern void __libc_free(void *);
+extern void *__libc_memalign(size_t, size_t);
+extern void *__libc_valloc(size_t);
+extern void *__libc_pvalloc(size_t);
+
+static volatile int tracking;           /* 1 while this process records */
+static pid_t tracked_pid;
+static __thread int guard __attribute__((tls_model("initial-exec")));
+
+/* True when the calling allocation should be recorded; then the guard is held. */
+static inline int enter(void)
+{
+	if (__builtin_expect(!tracking || guard, 0))
+		return 0;
+	guard = 1;
+	return 1;
+}
+
+static inline void leave(void)
+{
+	guard = 0;
+}
+
+static void record_alloc(void *p, size_t size)
+{
+	int saved = errno;
+	tracker_alloc(p, size);
+	errno = saved;
+}
+
+EXPORT void *malloc(size_t size)
+{
+	if (!enter())
+		return __libc_malloc(size);
+	void *p = __libc_malloc(size);
+	if (p)
+		record_alloc(p, size);
+	leave();
+	return p;
+}
+
+EXPORT void *calloc(size_t count, size_t size)
+{
+	if (!enter())
+		return __libc_calloc(count, size);
+	void *p = __libc_calloc(count, size);
+	if (p)
+		record_alloc(p, count * size); /* no overflow: calloc succeeded */
+	leave();
+	return p;
+}
+
+EXPORT void free(void *p)
+{
+	if (!p)
+		return;
+	if (enter()) {
+		tracker_free(p); /* before the free: another thread may get p back at once */
+		leave();
+	}
+	__libc_free(p);
+}
+
+EXPORT void *realloc(void *old, size_t size)
+{
+	if (!enter())
+		return __libc_realloc(old, size);
+	size_t old_size = 0;
+	uint32_t old_stack = 0;
+	int had = old && tracker_take(old, &old_size, &old_stack);
+	void *p = __libc_realloc(old, size);
+	int saved = errno;
+	if (!p && old && size) {
+		if (had) /* failed: the old block is still live */
+			tracker_put_back(old, old_size, old_stack);
+	} else {
+		if (had)
+			tracker_release(old_size, old_stack);
+		if (p) /* realloc(p, 0) frees p and returns NULL on glibc */
+			tracker_alloc(p, size);
+	}
+	errno = saved;
+	leave();
+	return p;
+}
+
+EXPORT void *reallocarray(void *old, size_t count, size_t size)
+{
+	size_t bytes;
+	if (__builtin_mul_overflow(count, size, &bytes)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(old, bytes);
+}
+
+static void *aligned(size_t alignment, size_t size)
+{
+	if (!enter())
+		return __libc_memalign(alignment, size);
+	void *p = __libc_memalign(alignment, size);
+	if (p)
+		record_alloc(p, size);
+	leave();
+	return p;
+}
+
+EXPORT void *memalign(size_t alignment, size_t size)
+{
+	return aligned(alignment, size);
+}
+
+EXPORT void *aligned_alloc(size_t alignment, size_t size)
+{
+	return aligned(alignment, size); /* glibc 2.36: an alias of memalign */
+}
+
+EXPORT int posix_memalign(void **out, size_t alignment, size_t size)
+{
+	if (alignment % sizeof(void *) != 0 || (alignment & (alignment - 1)) != 0 || alignment == 0)
+		return EINVAL;
+	int saved = errno;
+	void *p = aligned(alignment, size);
+	if (!p) {
+		int e = errno;
+		errno = saved;
+		return e ? e : ENOMEM;
+	}
+	*out = p;
+	errno = saved;
+	return 0;
+}
+
+EXPORT void *valloc(size_t size)
+{
+	if (!enter())
+		return __libc_valloc(size);
+	void *p = __libc_valloc(size);
+	if (p)
+		record_alloc(p, size);
+	leave();
+	return p;
+}
+
+EXPORT void *pvalloc(size_t size)
+{
+	if (!enter())
+		return __libc_pvalloc(size);
+	void *p = __libc_pvalloc(size);
+	if (p)
+		record_alloc(p, size);
+	leave();
+	return p;
+}
+
+/* ---- start-up, exit, fork ---- */
+
+static void hold_guard(void)
+{
+	guard = 1;
+}
+
+static void after_fork_in_child(void)
+{
+	tracking = 0; /* children are not followed: they run untracked */
+}
+
+struct self_range {
+	uintptr_t lo, hi;
+};
+
+static int find_self(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	struct self_range *r = data;
+	uintptr_t me = (uintptr_t)&find_self;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && me >= lo && me < lo + ph->p_memsz) {
+			r->lo = lo;
+			r->hi = lo + ph->p_memsz;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static uint64_t interval_from_env(void)
+{
+	const char *s = getenv("LEAKHOUND_TRACE_INTERVAL_MS");
+	char *end;
+	unsigned long long ms = s ? strtoull(s, &end, 10) : 0;
+	if (!s || *end || ms == 0)
+		ms = 1000;
+	return ms * 1000000ull;
+}
+
+__attribute__((constructor)) static void leakhound_start(void)
+{
+	const char *path = getenv("LEAKHOUND_TRACE_FILE");
+	const char *pid = getenv("LEAKHOUND_TRACE_PID");
+	if (!path || !pid || strtol(pid, NULL, 10) != (long)getpid())
+		return;
+	guard = 1; /* what start-up allocates is not the program's */
+	struct self_range self = { 0, 0 };
+	dl_iterate_phdr(find_self, &self);
+	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
+	if (tracker_init(self.lo, self.hi) && trace_writer_open(path, interval_from_env())) {
+		pthread_atfork(NULL, NULL, after_fork_in_child);
+		tracked_pid = getpid();
+		tracking = 1;
+		trace_writer_start(hold_guard);
+	}
+	guard = 0;
+}
+
+__attribute__((destructor)) static void leakhound_stop(void)
+{
+	if (!tracking || getpid() != tracked_pid)
+		return;
+	guard = 1;
+	trace_writer_finish();
+	tracking = 0;
+	guard = 0;
+}

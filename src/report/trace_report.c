@@ -1,0 +1,225 @@
+/*
+ * trace_report.c - see trace_report.h.
+ */
+#include "trace_report.h"
+
+#include "json_writer.h"
+#include "table.h"
+
+static const struct trace_snapshot *last_snapshot(const struct trace *t)
+{
+	return &t->snapshots[t->snapshot_count - 1];
+}
+
+static uint64_t peak_bytes(const struct trace *t)
+{
+	uint64_t peak = 0;
+	for (size_t i = 0; i < t->snapshot_count; i++)
+		peak = LH_MAX(peak, LH_MAX(t->snapshots[i].peak_bytes, t->snapshots[i].live_bytes));
+	return peak;
+}
+
+/* "function (file:line)", "function (module)" or "module+0x1234". */
+static void frame_text(char *buf, size_t size, const struct sym_frame *f)
+{
+	if (!f)
+		snprintf(buf, size, "(no stack)");
+	else if (f->function && f->file)
+		snprintf(buf, size, "%s (%s:%u)", f->function, f->file, f->line);
+	else if (f->function)
+		snprintf(buf, size, "%s (%s)", f->function, f->module ? f->module : "?");
+	else
+		snprintf(buf, size, "%s+%#llx", f->module ? f->module : "?", (unsigned long long)f->module_offset);
+}
+
+static const char *site_text(char *buf, size_t size, const struct growth_site *s, bool first_is_full)
+{
+	if (!s->site && first_is_full)
+		snprintf(buf, size, "(stack table full: stacks past 2M distinct are counted here)");
+	else
+		frame_text(buf, size, s->site);
+	return buf;
+}
+
+static const char *signed_bytes(char *buf, size_t size, int64_t v)
+{
+	char tmp[40];
+	fmt_bytes(tmp, sizeof(tmp), (uint64_t)(v < 0 ? -v : v));
+	snprintf(buf, size, "%s%s", v < 0 ? "-" : v > 0 ? "+" : "", tmp);
+	return buf;
+}
+
+static const char *rate_text(char *buf, size_t size, double slope)
+{
+	char tmp[44];
+	signed_bytes(tmp, sizeof(tmp), (int64_t)(slope >= 0 ? slope + 0.5 : slope - 0.5));
+	snprintf(buf, size, "%s/s", tmp);
+	return buf;
+}
+
+static const char *plural(int64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void print_stack(FILE *out, const struct trace_report *r, const struct growth_stack *gs)
+{
+	const struct trace_stack *st = &r->trace->stacks[gs->id];
+	char a[48], b[48], c[48], line[1200];
+	fprintf(out, "    stack %u: %s B in %s block%s live at end, %s allocation%s, %s\n", gs->id,
+		fmt_count(a, sizeof(a), (uint64_t)LH_MAX(gs->c.live_bytes, 0)),
+		fmt_count(b, sizeof(b), (uint64_t)LH_MAX(gs->c.live_blocks, 0)), plural(gs->c.live_blocks),
+		fmt_count(c, sizeof(c), gs->c.allocs), plural((int64_t)gs->c.allocs), rate_text(line, sizeof(line), gs->c.slope));
+	for (uint32_t i = 0; i < st->frame_count; i++) {
+		const struct sym_frame *f = symbolizer_lookup(r->sym, st->frames[i]);
+		frame_text(line, sizeof(line), f);
+		fprintf(out, "      #%-2u %s%s\n", i, line,
+			f->runtime ? "  [runtime]" : "");
+	}
+}
+
+void trace_print_text(FILE *out, const struct trace_report *r)
+{
+	const struct trace *t = r->trace;
+	const struct growth *g = r->growth;
+	const struct trace_snapshot *last = last_snapshot(t);
+	const struct trace_snapshot *pk = &t->snapshots[g->peak_snapshot];
+	char a[64], b[64], c[64], d[64];
+
+	fprintf(out, "Trace %s: pid %llu, %.2f s, %zu snapshots every %s ms\n", r->path, (unsigned long long)t->pid,
+		g->duration_s, t->snapshot_count, fmt_count(a, sizeof(a), t->interval_ns / 1000000));
+	if (t->complete)
+		fprintf(out, "  complete: the program exited normally\n");
+	else
+		fprintf(out, "  INCOMPLETE: the program was killed or did not exit normally; data up to %.2f s%s\n",
+			(double)last->time_ns / 1e9, t->bytes_dropped ? " (a cut last record was dropped)" : "");
+	fprintf(out, "Live at end:  %s B in %s blocks (%s)\n", fmt_count(a, sizeof(a), last->live_bytes),
+		fmt_count(b, sizeof(b), last->live_blocks), fmt_bytes(c, sizeof(c), last->live_bytes));
+	fprintf(out, "Peak:         %s B (%s); the largest snapshot held %s at %.2f s\n",
+		fmt_count(a, sizeof(a), peak_bytes(t)), fmt_bytes(b, sizeof(b), peak_bytes(t)),
+		fmt_bytes(c, sizeof(c), pk->live_bytes), (double)pk->time_ns / 1e9);
+	fprintf(out, "Allocations:  %s, frees %s\n", fmt_count(a, sizeof(a), last->allocs),
+		fmt_count(b, sizeof(b), last->frees));
+
+	size_t shown = LH_MIN(r->top, g->site_count);
+	fprintf(out, "\nAllocation sites ranked by growth (%zu of %zu):\n", shown, g->site_count);
+	static const char *const headers[] = { ">#", ">Growth", ">Over run", ">Live B at end", ">Blocks",
+					       ">At peak", ">Allocs", "Site" };
+	struct table tab;
+	table_init(&tab, 8, headers);
+	table_limit_width(&tab, 7, 100);
+	char site[1200], rank[32], e[64], f[64];
+	for (size_t i = 0; i < shown; i++) {
+		const struct growth_site *s = &g->sites[i];
+		snprintf(rank, sizeof(rank), "%zu", i + 1);
+		table_add_row(&tab, rank, rate_text(a, sizeof(a), s->c.slope),
+			      signed_bytes(b, sizeof(b), s->c.growth_bytes),
+			      fmt_count(c, sizeof(c), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
+			      fmt_count(d, sizeof(d), (uint64_t)LH_MAX(s->c.live_blocks, 0)),
+			      fmt_bytes(e, sizeof(e), (uint64_t)LH_MAX(s->c.peak_bytes, 0)),
+			      fmt_count(f, sizeof(f), s->c.allocs), site_text(site, sizeof(site), s, true));
+	}
+	table_print(&tab, out, "  ");
+	table_free(&tab);
+
+	for (size_t i = 0; i < shown; i++) {
+		const struct growth_site *s = &g->sites[i];
+		fprintf(out, "\n#%zu %s\n", i + 1, site_text(site, sizeof(site), s, true));
+		fprintf(out, "  %s B in %s block%s live at end, %s over the run (%s), %s at peak; %s allocations, %s frees; %zu stack%s\n",
+			fmt_count(a, sizeof(a), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
+			fmt_count(b, sizeof(b), (uint64_t)LH_MAX(s->c.live_blocks, 0)), plural(s->c.live_blocks),
+			signed_bytes(c, sizeof(c), s->c.growth_bytes), rate_text(d, sizeof(d), s->c.slope),
+			fmt_bytes(e, sizeof(e), (uint64_t)LH_MAX(s->c.peak_bytes, 0)), fmt_count(f, sizeof(f), s->c.allocs),
+			fmt_count(rank, sizeof(rank), s->c.frees), s->stack_count, s->stack_count == 1 ? "" : "s");
+		size_t stacks = LH_MIN(r->stacks_per_site, s->stack_count);
+		for (size_t j = 0; j < stacks; j++)
+			print_stack(out, r, &s->stacks[j]);
+		if (stacks < s->stack_count)
+			fprintf(out, "    ... %zu more stacks (--stacks N shows more)\n", s->stack_count - stacks);
+	}
+}
+
+static void json_frame(struct json_writer *w, uint64_t ret, const struct sym_frame *f)
+{
+	char hex[32];
+	jw_object_begin(w);
+	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)ret);
+	jw_key_string(w, "address", hex);
+	jw_key(w, "function");
+	f && f->function ? jw_string(w, f->function) : jw_null(w);
+	jw_key(w, "file");
+	f && f->file ? jw_string(w, f->file) : jw_null(w);
+	jw_key_uint(w, "line", f ? f->line : 0);
+	jw_key(w, "module");
+	f && f->module ? jw_string(w, f->module) : jw_null(w);
+	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)(f ? f->module_offset : 0));
+	jw_key_string(w, "module_offset", hex);
+	jw_object_end(w);
+}
+
+static void json_counts(struct json_writer *w, const struct growth_counts *c)
+{
+	jw_key_int(w, "live_bytes", c->live_bytes);
+	jw_key_int(w, "live_blocks", c->live_blocks);
+	jw_key_int(w, "peak_bytes", c->peak_bytes);
+	jw_key_int(w, "peak_blocks", c->peak_blocks);
+	jw_key_int(w, "growth_bytes", c->growth_bytes);
+	jw_key_double(w, "growth_bytes_per_s", c->slope);
+	jw_key_uint(w, "allocations", c->allocs);
+	jw_key_uint(w, "frees", c->frees);
+}
+
+void trace_print_json(FILE *out, const struct trace_report *r)
+{
+	const struct trace *t = r->trace;
+	const struct growth *g = r->growth;
+	const struct trace_snapshot *last = last_snapshot(t);
+	struct json_writer w;
+	jw_init(&w, out);
+	jw_object_begin(&w);
+	jw_key_string(&w, "file", r->path);
+	jw_key_uint(&w, "pid", t->pid);
+	jw_key_bool(&w, "complete", t->complete);
+	jw_key_double(&w, "duration_s", g->duration_s);
+	jw_key_double(&w, "interval_s", (double)t->interval_ns / 1e9);
+	jw_key_uint(&w, "snapshots", t->snapshot_count);
+	jw_key_uint(&w, "live_bytes", last->live_bytes);
+	jw_key_uint(&w, "live_blocks", last->live_blocks);
+	jw_key_uint(&w, "peak_bytes", peak_bytes(t));
+	jw_key_double(&w, "peak_snapshot_s", (double)t->snapshots[g->peak_snapshot].time_ns / 1e9);
+	jw_key_uint(&w, "peak_snapshot_bytes", t->snapshots[g->peak_snapshot].live_bytes);
+	jw_key_uint(&w, "allocations", last->allocs);
+	jw_key_uint(&w, "frees", last->frees);
+	jw_key_uint(&w, "site_count", g->site_count);
+	jw_key(&w, "sites");
+	jw_array_begin(&w);
+	for (size_t i = 0; i < LH_MIN(r->top, g->site_count); i++) {
+		const struct growth_site *s = &g->sites[i];
+		jw_object_begin(&w);
+		jw_key(&w, "site");
+		if (s->site)
+			json_frame(&w, s->site_address, s->site);
+		else
+			jw_null(&w);
+		json_counts(&w, &s->c);
+		jw_key(&w, "stacks");
+		jw_array_begin(&w);
+		for (size_t j = 0; j < LH_MIN(r->stacks_per_site, s->stack_count); j++) {
+			const struct growth_stack *gs = &s->stacks[j];
+			const struct trace_stack *st = &t->stacks[gs->id];
+			jw_object_begin(&w);
+			jw_key_uint(&w, "id", gs->id);
+			json_counts(&w, &gs->c);
+			jw_key(&w, "frames");
+			jw_array_begin(&w);
+			for (uint32_t k = 0; k < st->frame_count; k++)
+				json_frame(&w, st->frames[k], symbolizer_lookup(r->sym, st->frames[k]));
+			jw_array_end(&w);
+			jw_object_end(&w);
+		}
+		jw_array_end(&w);
+		jw_object_end(&w);
+	}
+	jw_array_end(&w);
+	jw_object_end(&w);
+}

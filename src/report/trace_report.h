@@ -1,0 +1,23 @@
+/*
+ * trace_report.h - `leakhound report` as text and JSON: the totals of a
+ * native allocation trace, then the allocation sites ranked by growth,
+ * each with its call stacks.
+ */
+#ifndef LH_REPORT_TRACE_REPORT_H
+#define LH_REPORT_TRACE_REPORT_H
+
+#include "../trace/growth.h"
+
+struct trace_report {
+	const char *path;
+	const struct trace *trace;
+	const struct growth *growth;
+	struct symbolizer *sym;
+	size_t top;             /* sites shown */
+	size_t stacks_per_site; /* stacks shown under each site */
+};
+
+void trace_print_text(FILE *out, const struct trace_report *r);
+void trace_print_json(FILE *out, const struct trace_report *r);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * growth.c - see growth.h.
+ *
+ * Stacks only have samples where their counters changed, so the sums the
+ * least-squares slope needs are taken run by run: a stack holds value y
+ * from snapshot a up to (not including) b, contributing y*(b-a) to Σy and
+ * y*(X[b]-X[a]) to Σxy, with X the prefix sums of snapshot times. That is
+ * O(samples) per stack, not O(snapshots).
+ */
+#include "growth.h"
+
+#include "../common/strmap.h"
+
+struct series {
+	size_t n;
+	double *x_prefix;   /* x_prefix[i] = sum of times (s) of snapshots < i */
+	double sx, sxx;
+};
+
+static void series_init(struct series *s, const struct trace *t)
+{
+	s->n = t->snapshot_count;
+	s->x_prefix = lh_calloc(s->n + 1, sizeof(double));
+	s->sx = s->sxx = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		double x = (double)t->snapshots[i].time_ns / 1e9;
+		s->x_prefix[i + 1] = s->x_prefix[i] + x;
+		s->sx += x;
+		s->sxx += x * x;
+	}
+}
+
+static void stack_counts(const struct trace *t, const struct series *ser, uint32_t id, size_t peak,
+			 struct growth_counts *c)
+{
+	const struct trace_stack *st = &t->stacks[id];
+	memset(c, 0, sizeof(*c));
+	double sy = 0, sxy = 0;
+	for (size_t i = 0; i < st->sample_count; i++) {
+		const struct trace_sample *a = &st->samples[i];
+		size_t end = i + 1 < st->sample_count ? st->samples[i + 1].snapshot : ser->n;
+		double y = (double)a->live_bytes;
+		sy += y * (double)(end - a->snapshot);
+		sxy += y * (ser->x_prefix[end] - ser->x_prefix[a->snapshot]);
+		if (a->snapshot <= peak && peak < end) {
+			c->peak_bytes = a->live_bytes;
+			c->peak_blocks = a->live_blocks;
+		}
+	}
+	double n = (double)ser->n, den = n * ser->sxx - ser->sx * ser->sx;
+	c->slope = ser->n >= 2 && den > 1e-12 ? (n * sxy - ser->sx * sy) / den : 0;
+	if (st->sample_count) {
+		const struct trace_sample *last = &st->samples[st->sample_count - 1];
+		c->live_bytes = last->live_bytes;
+		c->live_blocks = last->live_blocks;
+		c->allocs = last->allocs;
+		c->frees = last->frees;
+		int64_t first = st->samples[0].snapshot == 0 ? st->samples[0].live_bytes : 0;
+		c->growth_bytes = c->live_bytes - first;
+	}
+}
+
+static void counts_add(struct growth_counts *to, const struct growth_counts *c)
+{
+	to->live_bytes += c->live_bytes;
+	to->live_blocks += c->live_blocks;
+	to->peak_bytes += c->peak_bytes;
+	to->peak_blocks += c->peak_blocks;
+	to->growth_bytes += c->growth_bytes;
+	to->slope += c->slope;
+	to->allocs += c->allocs;
+	to->frees += c->frees;
+}
+
+static int counts_rank(const struct growth_counts *a, const struct growth_counts *b)
+{
+	/* Slopes within a byte per second are a tie. */
+	if (a->slope > b->slope + 1.0)
+		return -1;
+	if (b->slope > a->slope + 1.0)
+		return 1;
+	if (a->live_bytes != b->live_bytes)
+		return a->live_bytes > b->live_bytes ? -1 : 1;
+	if (a->allocs != b->allocs)
+		return a->allocs > b->allocs ? -1 : 1;
+	return 0;
+}
+
+static int site_cmp(const void *x, const void *y)
+{
+	const struct growth_site *a = x, *b = y;
+	int r = counts_rank(&a->c, &b->c);
+	return r ? r : (a->site_address > b->site_address) - (a->site_address < b->site_address);
+}
+
+static int stack_cmp(const void *x, const void *y)
+{
+	const struct growth_stack *a = x, *b = y;
+	int r = counts_rank(&a->c, &b->c);
+	return r ? r : (a->id > b->id) - (a->id < b->id);
+}
+
+/* The site frame of a stack and the key that groups it. */
+static void site_of(const struct trace_stack *st, struct symbolizer *sym, uint32_t *depth,
+		    const struct sym_frame **frame, char *key, size_t key_size)
+{
+	uint32_t i = 0;
+	while (i < st->frame_count && symbolizer_lookup(sym, st->frames[i])->runtime)
+		i++;
+	if (i == st->frame_count)
+		i = 0; /* all runtime (libc allocating for itself): the innermost frame */
+	*depth = i;
+	if (st->frame_count == 0) {
+		*frame = NULL;
+		snprintf(key, key_size, "(no stack)");
+		return;
+	}
+	const struct sym_frame *f = symbolizer_lookup(sym, st->frames[i]);
+	*frame = f;
+	if (f->function && f->file)
+		snprintf(key, key_size, "%s\t%s:%u", f->function, f->file, f->line);
+	else if (f->function)
+		snprintf(key, key_size, "%s\t%s", f->function, f->module ? f->module : "?");
+	else
+		snprintf(key, key_size, "%s+%#llx", f->module ? f->module : "?", (unsigned long long)f->module_offset);
+}
+
+struct growth *growth_compute(const struct trace *t, struct symbolizer *sym)
+{
+	struct growth *g = lh_calloc(1, sizeof(*g));
+	g->trace = t;
+	for (size_t i = 1; i < t->snapshot_count; i++)
+		if (t->snapshots[i].live_bytes > t->snapshots[g->peak_snapshot].live_bytes)
+			g->peak_snapshot = i;
+	g->duration_s = (double)(t->snapshots[t->snapshot_count - 1].time_ns - t->snapshots[0].time_ns) / 1e9;
+	struct series ser;
+	series_init(&ser, t);
+
+	struct strmap keys = { 0 };
+	size_t sites_cap = 0;
+	size_t *stacks_cap = NULL;
+	char key[1024];
+	for (uint32_t id = 0; id < t->stack_count; id++) {
+		const struct trace_stack *st = &t->stacks[id];
+		if (!st->sample_count)
+			continue;
+		const struct sym_frame *frame = NULL;
+		uint32_t depth = 0;
+		if (id == 0)
+			snprintf(key, sizeof(key), "(stack table full)");
+		else
+			site_of(st, sym, &depth, &frame, key, sizeof(key));
+		uint32_t si = strmap_intern(&keys, key);
+		if (si == g->site_count) {
+			lh_grow((void **)&g->sites, &sites_cap, si + 1, sizeof(*g->sites));
+			size_t old_cap = sites_cap;
+			stacks_cap = lh_realloc_array(stacks_cap, old_cap, sizeof(*stacks_cap));
+			memset(&g->sites[si], 0, sizeof(g->sites[si]));
+			stacks_cap[si] = 0;
+			g->sites[si].site = frame;
+			g->sites[si].site_depth = depth;
+			g->sites[si].site_address = frame && st->frame_count ? st->frames[depth] : 0;
+			g->site_count++;
+		}
+		struct growth_site *site = &g->sites[si];
+		lh_grow((void **)&site->stacks, &stacks_cap[si], site->stack_count + 1, sizeof(*site->stacks));
+		struct growth_stack *gs = &site->stacks[site->stack_count++];
+		gs->id = id;
+		stack_counts(t, &ser, id, g->peak_snapshot, &gs->c);
+		counts_add(&site->c, &gs->c);
+	}
+	for (size_t i = 0; i < g->site_count; i++)
+		qsort(g->sites[i].stacks, g->sites[i].stack_count, sizeof(struct growth_stack), stack_cmp);
+	qsort(g->sites, g->site_count, sizeof(*g->sites), site_cmp);
+	free(stacks_cap);
+	strmap_free(&keys);
+	free(ser.x_prefix);
+	return g;
+}
+
+void growth_free(struct growth *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->site_count; i++)
+		free(g->sites[i].stacks);
+	free(g->sites);
+	free(g);
+}

@@ -1,0 +1,203 @@
+/*
+ * symbolize.c - see symbolize.h.
+ */
+#include "symbolize.h"
+
+#include <dlfcn.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <dwarf.h>
+#include <unistd.h>
+
+#include "../common/strmap.h"
+
+struct cached {
+	uint64_t addr;      /* 0: empty slot */
+	struct sym_frame *frame; /* its own allocation, so results never move */
+};
+
+struct symbolizer {
+	const struct trace *trace;
+	Dwfl *dwfl;
+	struct strmap strings;
+	struct cached *cache;
+	size_t cache_cap, cache_count;
+	char *(*demangle)(const char *, char *, size_t *, int *);
+	void *libstdcxx;
+};
+
+static const Dwfl_Callbacks offline_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = dwfl_standard_find_debuginfo,
+	.section_address = dwfl_offline_section_address,
+};
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static bool is_runtime_module(const char *name)
+{
+	static const char *const prefixes[] = {
+		"libc.so", "ld-linux", "libstdc++.so", "libleakhound-preload", "libunwind", "libgcc_s", "libc++",
+	};
+	for (size_t i = 0; i < LH_ARRAY_LEN(prefixes); i++)
+		if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+struct symbolizer *symbolizer_new(const struct trace *t)
+{
+	struct symbolizer *s = lh_calloc(1, sizeof(*s));
+	s->trace = t;
+	s->dwfl = dwfl_begin(&offline_callbacks);
+	if (s->dwfl) {
+		dwfl_report_begin(s->dwfl);
+		for (size_t i = 0; i < t->module_count; i++) {
+			const struct trace_module *m = &t->modules[i];
+			if (access(m->path, R_OK) != 0)
+				continue; /* the vDSO, or a file deleted since */
+			dwfl_report_elf(s->dwfl, base_name(m->path), m->path, -1, m->bias, false);
+		}
+		dwfl_report_end(s->dwfl, NULL, NULL);
+	}
+	s->libstdcxx = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
+	if (s->libstdcxx)
+		*(void **)&s->demangle = dlsym(s->libstdcxx, "__cxa_demangle");
+	s->cache_cap = 1024;
+	s->cache = lh_calloc(s->cache_cap, sizeof(*s->cache));
+	return s;
+}
+
+static const char *intern(struct symbolizer *s, const char *str)
+{
+	if (!str)
+		return NULL;
+	uint32_t id = strmap_intern(&s->strings, str); /* may move names[]: index after */
+	return s->strings.names[id];
+}
+
+static const char *demangled(struct symbolizer *s, const char *name)
+{
+	if (!name || !s->demangle || name[0] != '_' || name[1] != 'Z')
+		return intern(s, name);
+	int status = -1;
+	char *d = s->demangle(name, NULL, NULL, &status);
+	const char *out = intern(s, status == 0 && d ? d : name);
+	free(d);
+	return out;
+}
+
+/* The innermost function (inlined or not) at pc from DWARF, or NULL. */
+static const char *dwarf_function(Dwfl_Module *mod, Dwarf_Addr pc)
+{
+	Dwarf_Addr bias;
+	Dwarf_Die *cu = dwfl_module_addrdie(mod, pc, &bias);
+	if (!cu)
+		return NULL;
+	Dwarf_Die *scopes = NULL;
+	int n = dwarf_getscopes(cu, pc - bias, &scopes);
+	const char *name = NULL;
+	for (int i = 0; i < n && !name; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+		if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
+			continue;
+		Dwarf_Attribute attr;
+		if (dwarf_attr_integrate(&scopes[i], DW_AT_linkage_name, &attr) ||
+		    dwarf_attr_integrate(&scopes[i], DW_AT_MIPS_linkage_name, &attr))
+			name = dwarf_formstring(&attr);
+		if (!name)
+			name = dwarf_diename(&scopes[i]);
+	}
+	free(scopes);
+	return name;
+}
+
+static void resolve(struct symbolizer *s, uint64_t ret, struct sym_frame *f)
+{
+	uint64_t pc = ret ? ret - 1 : 0; /* inside the call instruction */
+	memset(f, 0, sizeof(*f));
+	const struct trace_module *tm = trace_module_of(s->trace, pc);
+	if (tm) {
+		f->module = intern(s, base_name(tm->path));
+		f->module_offset = pc - tm->bias;
+		f->runtime = is_runtime_module(f->module);
+	}
+	Dwfl_Module *mod = s->dwfl ? dwfl_addrmodule(s->dwfl, pc) : NULL;
+	if (!mod)
+		return;
+	const char *name = dwarf_function(mod, pc);
+	if (!name) {
+		GElf_Off off;
+		GElf_Sym sym;
+		name = dwfl_module_addrinfo(mod, pc, &off, &sym, NULL, NULL, NULL);
+	}
+	f->function = demangled(s, name);
+	Dwfl_Line *line = dwfl_module_getsrc(mod, pc);
+	if (line) {
+		int lineno = 0;
+		const char *file = dwfl_lineinfo(line, NULL, &lineno, NULL, NULL, NULL);
+		if (file && lineno > 0) {
+			f->file = intern(s, file);
+			f->line = (unsigned)lineno;
+		}
+	}
+}
+
+static size_t slot_of(const struct symbolizer *s, uint64_t addr)
+{
+	uint64_t h = addr * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 20) & (s->cache_cap - 1);
+}
+
+const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t ret)
+{
+	uint64_t key = ret + 1; /* 0 marks an empty slot */
+	size_t i = slot_of(s, key);
+	while (s->cache[i].addr) {
+		if (s->cache[i].addr == key)
+			return s->cache[i].frame;
+		i = (i + 1) & (s->cache_cap - 1);
+	}
+	if (2 * (s->cache_count + 1) > s->cache_cap) {
+		struct cached *old = s->cache;
+		size_t old_cap = s->cache_cap;
+		s->cache_cap *= 2;
+		s->cache = lh_calloc(s->cache_cap, sizeof(*s->cache));
+		for (size_t j = 0; j < old_cap; j++) {
+			if (!old[j].addr)
+				continue;
+			size_t k = slot_of(s, old[j].addr);
+			while (s->cache[k].addr)
+				k = (k + 1) & (s->cache_cap - 1);
+			s->cache[k] = old[j];
+		}
+		free(old);
+		i = slot_of(s, key);
+		while (s->cache[i].addr)
+			i = (i + 1) & (s->cache_cap - 1);
+	}
+	s->cache[i].addr = key;
+	s->cache[i].frame = lh_malloc(sizeof(struct sym_frame));
+	resolve(s, ret, s->cache[i].frame);
+	s->cache_count++;
+	return s->cache[i].frame;
+}
+
+void symbolizer_free(struct symbolizer *s)
+{
+	if (!s)
+		return;
+	if (s->dwfl)
+		dwfl_end(s->dwfl);
+	if (s->libstdcxx)
+		dlclose(s->libstdcxx);
+	strmap_free(&s->strings);
+	for (size_t i = 0; i < s->cache_cap; i++)
+		free(s->cache[i].frame);
+	free(s->cache);
+	free(s);
+}

@@ -1,0 +1,43 @@
+/*
+ * symbolize.h - names for the return addresses of a trace: function,
+ * file:line and module, with elfutils' libdwfl.
+ *
+ * Every module the trace recorded (the executable, each shared object,
+ * ones dlopen'd later included) is reported to libdwfl at its recorded
+ * load bias, so a module's DWARF (in the file, or found by build-id under
+ * /usr/lib/debug) gives the innermost function (inlined ones included) and
+ * file:line. Without DWARF the ELF symbol tables (.symtab, .dynsym) still
+ * name the function; with no symbol either, the frame is module+offset.
+ * C++ names are demangled with libstdc++'s __cxa_demangle when that
+ * library can be loaded (optional: leakhound does not link it).
+ *
+ * The modules must still be on disk at the same paths (report on the
+ * machine that ran the program, before upgrading it).
+ */
+#ifndef LH_TRACE_SYMBOLIZE_H
+#define LH_TRACE_SYMBOLIZE_H
+
+#include "trace_reader.h"
+
+struct sym_frame {
+	const char *function;   /* NULL when unknown */
+	const char *file;       /* NULL when there is no line information */
+	unsigned line;
+	const char *module;     /* the module's file name (no folder), NULL outside every module */
+	uint64_t module_offset; /* the address minus the module's load bias */
+	bool runtime;           /* in libc, ld.so, the C++ runtime or leakhound itself */
+};
+
+struct symbolizer;
+
+/* Never fails: modules that cannot be opened just leave their frames unnamed. */
+struct symbolizer *symbolizer_new(const struct trace *t);
+/*
+ * The names for a frame (a return address, as recorded). The result and
+ * its strings live as long as the symbolizer; repeated addresses are
+ * looked up once.
+ */
+const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t return_address);
+void symbolizer_free(struct symbolizer *s);
+
+#endif

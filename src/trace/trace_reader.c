@@ -1,0 +1,221 @@
+/*
+ * trace_reader.c - see trace_reader.h.
+ */
+#include "trace_reader.h"
+
+#include <errno.h>
+
+static bool read_file(const char *path, char **data, size_t *size, struct lh_error *err)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return lh_error_at(err, LH_NO_OFFSET, "cannot open: %s", strerror(errno));
+	size_t cap = 1 << 16, len = 0;
+	char *buf = lh_malloc(cap);
+	for (;;) {
+		if (len == cap)
+			buf = lh_realloc(buf, cap *= 2);
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		return lh_error_at(err, LH_NO_OFFSET, "cannot read: %s", strerror(errno));
+	}
+	*data = buf;
+	*size = len;
+	return true;
+}
+
+static void add_module(struct trace *t, const struct lh_rec_module *m, const char *path, size_t *cap)
+{
+	for (size_t i = 0; i < t->module_count; i++)
+		if (t->modules[i].bias == m->bias && t->modules[i].lo == m->lo &&
+		    strlen(t->modules[i].path) == m->path_len && !memcmp(t->modules[i].path, path, m->path_len))
+			return;
+	lh_grow((void **)&t->modules, cap, t->module_count + 1, sizeof(*t->modules));
+	char *p = lh_malloc(m->path_len + 1);
+	memcpy(p, path, m->path_len);
+	p[m->path_len] = 0;
+	t->modules[t->module_count++] = (struct trace_module){ p, m->bias, m->lo, m->hi, (m->flags & LH_MODULE_MAIN) != 0 };
+}
+
+static bool add_stack(struct trace *t, const char *p, uint32_t size, uint64_t off, size_t *cap, struct lh_error *err)
+{
+	struct lh_rec_stack s;
+	if (size < sizeof(s))
+		return lh_error_at(err, off, "stack record too short (%u bytes)", size);
+	memcpy(&s, p, sizeof(s));
+	if (s.frame_count > 1024 || sizeof(s) + (size_t)s.frame_count * 8 > size)
+		return lh_error_at(err, off, "stack record of %u frames does not fit its %u bytes", s.frame_count, size);
+	if (s.id == 0 || s.id > (1u << 26))
+		return lh_error_at(err, off, "stack id %u out of range", s.id);
+	if (s.id >= t->stack_count) {
+		size_t need = (size_t)s.id + 1;
+		lh_grow((void **)&t->stacks, cap, need, sizeof(*t->stacks));
+		memset(t->stacks + t->stack_count, 0, (need - t->stack_count) * sizeof(*t->stacks));
+		t->stack_count = need;
+	}
+	struct trace_stack *st = &t->stacks[s.id];
+	if (st->defined)
+		return lh_error_at(err, off, "stack %u defined twice", s.id);
+	st->defined = true;
+	st->frame_count = s.frame_count;
+	st->frames = lh_malloc((size_t)s.frame_count * 8 + 1);
+	memcpy(st->frames, p + sizeof(s), (size_t)s.frame_count * 8);
+	return true;
+}
+
+static bool add_snapshot(struct trace *t, const char *p, uint32_t size, uint64_t off, size_t *cap,
+			 size_t *stacks_cap, struct lh_error *err)
+{
+	struct lh_rec_snapshot s;
+	if (size < sizeof(s))
+		return lh_error_at(err, off, "snapshot record too short (%u bytes)", size);
+	memcpy(&s, p, sizeof(s));
+	if (sizeof(s) + (size_t)s.entry_count * sizeof(struct lh_rec_stack_entry) > size)
+		return lh_error_at(err, off, "snapshot of %u entries does not fit its %u bytes", s.entry_count, size);
+	uint32_t index = (uint32_t)t->snapshot_count;
+	lh_grow((void **)&t->snapshots, cap, index + 1, sizeof(*t->snapshots));
+	t->snapshots[index] = (struct trace_snapshot){ s.time_ns, s.live_bytes, s.live_blocks, s.peak_bytes, s.allocs, s.frees };
+	t->snapshot_count++;
+	if (s.flags & LH_SNAPSHOT_FINAL)
+		t->complete = true;
+	const char *e = p + sizeof(s);
+	for (uint32_t i = 0; i < s.entry_count; i++, e += sizeof(struct lh_rec_stack_entry)) {
+		struct lh_rec_stack_entry en;
+		memcpy(&en, e, sizeof(en));
+		if (en.stack >= t->stack_count || (en.stack != 0 && !t->stacks[en.stack].defined)) {
+			if (en.stack != 0)
+				return lh_error_at(err, off, "snapshot names stack %u, which is not defined before it", en.stack);
+			/* stack 0 ("table full") is never defined: make room for it */
+			if (t->stack_count == 0) {
+				lh_grow((void **)&t->stacks, stacks_cap, 1, sizeof(*t->stacks));
+				memset(t->stacks, 0, sizeof(*t->stacks));
+				t->stack_count = 1;
+			}
+		}
+		struct trace_stack *st = &t->stacks[en.stack];
+		lh_grow((void **)&st->samples, &st->sample_cap, st->sample_count + 1, sizeof(*st->samples));
+		st->samples[st->sample_count++] = (struct trace_sample){ index, en.live_bytes,
+									 (int64_t)(en.allocs - en.frees), en.allocs, en.frees };
+	}
+	return true;
+}
+
+struct trace *trace_read(const char *path, struct lh_error *err)
+{
+	char *data = NULL;
+	size_t size = 0;
+	if (!read_file(path, &data, &size, err))
+		return NULL;
+	struct lh_trace_header h;
+	if (size < 8 || memcmp(data, LH_TRACE_MAGIC, 8) != 0) {
+		free(data);
+		lh_error_at(err, 0, "not a leakhound trace (no LHTRACE magic); make one with 'leakhound run -o FILE -- CMD'");
+		return NULL;
+	}
+	if (size < sizeof(h)) {
+		free(data);
+		lh_error_at(err, 8, "trace header cut short (%zu bytes)", size);
+		return NULL;
+	}
+	memcpy(&h, data, sizeof(h));
+	if (h.version != LH_TRACE_VERSION || h.header_size < sizeof(h) || h.header_size > size) {
+		free(data);
+		lh_error_at(err, 8, "unsupported trace version %u (this leakhound reads version %d)", h.version,
+			    LH_TRACE_VERSION);
+		return NULL;
+	}
+	struct trace *t = lh_calloc(1, sizeof(*t));
+	t->pid = h.pid;
+	t->start_unix_ns = h.start_unix_ns;
+	t->interval_ns = h.interval_ns;
+	t->file_size = size;
+	size_t modules_cap = 0, stacks_cap = 0, snaps_cap = 0;
+	size_t off = h.header_size;
+	bool ok = true;
+	while (ok && off < size) {
+		struct lh_record_header r;
+		if (size - off < sizeof(r))
+			break;
+		memcpy(&r, data + off, sizeof(r));
+		if (size - off - sizeof(r) < r.size)
+			break; /* cut short: keep what came before */
+		const char *p = data + off + sizeof(r);
+		switch (r.type) {
+		case LH_REC_MODULE: {
+			struct lh_rec_module m;
+			if (r.size < sizeof(m) || (memcpy(&m, p, sizeof(m)), sizeof(m) + m.path_len > r.size)) {
+				ok = lh_error_at(err, off, "malformed module record");
+				break;
+			}
+			add_module(t, &m, p + sizeof(m), &modules_cap);
+			break;
+		}
+		case LH_REC_STACK:
+			ok = add_stack(t, p, r.size, off, &stacks_cap, err);
+			break;
+		case LH_REC_SNAPSHOT:
+			ok = add_snapshot(t, p, r.size, off, &snaps_cap, &stacks_cap, err);
+			break;
+		default:
+			break; /* a newer record type: skip it */
+		}
+		off += sizeof(r) + r.size;
+	}
+	free(data);
+	if (!ok) {
+		trace_free(t);
+		return NULL;
+	}
+	t->bytes_dropped = size - LH_MIN(off, size);
+	if (t->snapshot_count == 0) {
+		trace_free(t);
+		lh_error_at(err, LH_NO_OFFSET, "the trace holds no snapshot (the program was killed at start-up?)");
+		return NULL;
+	}
+	return t;
+}
+
+void trace_free(struct trace *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->module_count; i++)
+		free(t->modules[i].path);
+	for (size_t i = 0; i < t->stack_count; i++) {
+		free(t->stacks[i].frames);
+		free(t->stacks[i].samples);
+	}
+	free(t->modules);
+	free(t->stacks);
+	free(t->snapshots);
+	free(t);
+}
+
+struct trace_sample trace_stack_at(const struct trace *t, uint32_t id, uint32_t snap, size_t *cursor)
+{
+	const struct trace_stack *st = &t->stacks[id];
+	size_t i = *cursor;
+	if (i > 0 && (i > st->sample_count || st->samples[i - 1].snapshot > snap))
+		i = 0;
+	while (i < st->sample_count && st->samples[i].snapshot <= snap)
+		i++;
+	*cursor = i;
+	if (i == 0)
+		return (struct trace_sample){ snap, 0, 0, 0, 0 };
+	return st->samples[i - 1];
+}
+
+const struct trace_module *trace_module_of(const struct trace *t, uint64_t addr)
+{
+	for (size_t i = 0; i < t->module_count; i++)
+		if (addr >= t->modules[i].lo && addr < t->modules[i].hi)
+			return &t->modules[i];
+	return NULL;
+}

@@ -1,0 +1,70 @@
+/*
+ * trace_reader.h - loads a .lhtrace file (src/native/trace_format.h) into
+ * memory: modules, stacks, snapshot totals and each stack's counters over
+ * time.
+ *
+ * A trace cut short (the program was killed, or exited with _exit) is not
+ * an error: the reader keeps every complete record, drops a partial last
+ * one, and sets `complete` to false. Malformed content (bad magic, an
+ * unknown version, a record that names an undefined stack, sizes that do
+ * not add up) is an error with the byte offset of the bad record.
+ */
+#ifndef LH_TRACE_READER_H
+#define LH_TRACE_READER_H
+
+#include "../common/error.h"
+#include "../native/trace_format.h"
+
+struct trace_module {
+	char *path;
+	uint64_t bias, lo, hi;
+	bool main;
+};
+
+/* A stack's cumulative counters as of one snapshot. */
+struct trace_sample {
+	uint32_t snapshot;
+	int64_t live_bytes, live_blocks;
+	uint64_t allocs, frees;
+};
+
+struct trace_stack {
+	bool defined;
+	uint32_t frame_count;
+	uint64_t *frames;             /* return addresses, innermost first */
+	struct trace_sample *samples; /* in snapshot order, only where it changed */
+	size_t sample_count, sample_cap;
+};
+
+struct trace_snapshot {
+	uint64_t time_ns;
+	uint64_t live_bytes, live_blocks, peak_bytes, allocs, frees;
+};
+
+struct trace {
+	uint64_t pid, start_unix_ns, interval_ns;
+	struct trace_module *modules;
+	size_t module_count;
+	struct trace_stack *stacks;   /* by id */
+	size_t stack_count;
+	struct trace_snapshot *snapshots;
+	size_t snapshot_count;
+	bool complete;                /* the final snapshot (normal exit) is there */
+	uint64_t file_size, bytes_dropped; /* a partial record at the end */
+};
+
+/* Reads path. Returns NULL with err set when the file is unreadable or malformed. */
+struct trace *trace_read(const char *path, struct lh_error *err);
+void trace_free(struct trace *t);
+
+/*
+ * The counters of stack id as of snapshot `snap` (the last sample at or
+ * before it); zeros before its first sample. `cursor` speeds up calls with
+ * rising snap: start it at 0.
+ */
+struct trace_sample trace_stack_at(const struct trace *t, uint32_t id, uint32_t snap, size_t *cursor);
+
+/* The module holding addr, or NULL. */
+const struct trace_module *trace_module_of(const struct trace *t, uint64_t addr);
+
+#endif
