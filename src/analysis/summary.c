@@ -86,8 +86,12 @@ static void count_classes(const struct heap_snapshot *s, struct heap_summary *su
 		count = LH_MAX(count, (size_t)id + 1);
 	}
 	struct summary_class_row *rows = lh_calloc(LH_MAX(count, 1), sizeof(*rows));
-	for (size_t i = 0; i < count; i++)
-		rows[i] = (struct summary_class_row){ (char *)heap_class_name_of_id(classes, (uint32_t)i), per_class[i] };
+	size_t used = 0;
+	for (size_t i = 0; i < count; i++) /* interfaces no node ended up in are no class */
+		if (per_class[i].count)
+			rows[used++] = (struct summary_class_row){ (char *)heap_class_name_of_id(classes, (uint32_t)i),
+								   per_class[i] };
+	count = used;
 	free(per_class);
 	sum->class_count = count;
 	sum->top_count = LH_MIN(top, count);

@@ -13,6 +13,8 @@
 
 /* MARK: - Buffer management */
 
+static bool fail(struct json_stream *js, const char *fmt, const char *arg);
+
 void json_stream_init(struct json_stream *js, struct heap_source *src, struct lh_error *err)
 {
 	memset(js, 0, sizeof(*js));
@@ -64,6 +66,11 @@ bool json_stream_fill(struct json_stream *js, size_t need)
 	if (js->on_refill)
 		js->on_refill(js->on_refill_ctx, js->base + (uint64_t)(js->end - js->buf));
 	return (size_t)(js->end - js->p) >= need;
+}
+
+bool json_fail(struct json_stream *js, const char *message)
+{
+	return fail(js, "%s", message);
 }
 
 static bool fail(struct json_stream *js, const char *fmt, const char *arg)
@@ -270,6 +277,11 @@ static bool read_escape(struct json_stream *js, struct json_bytes *out)
 {
 	json_stream_fill(js, 12);
 	const char *p = js->p;
+	size_t avail = (size_t)(js->end - p);
+	if (js->eof && (avail < 2 || (p[1] == 'u' && avail < 6))) {
+		js->p = js->end;
+		return fail(js, "%s", "a complete escape in a string");
+	}
 	char c = p[1], simple = 0;
 	switch (c) {
 	case '"': simple = '"'; break;
@@ -430,11 +442,16 @@ static bool skip_literal(struct json_stream *js)
 {
 	static const char *const words[] = { "true", "false", "null" };
 	json_stream_fill(js, 5);
+	size_t avail = (size_t)(js->end - js->p);
 	for (size_t i = 0; i < LH_ARRAY_LEN(words); i++) {
 		size_t n = strlen(words[i]);
 		if (strncmp(js->p, words[i], n) == 0) {
 			js->p += n;
 			return true;
+		}
+		if (js->eof && avail < n && strncmp(js->p, words[i], avail) == 0) {
+			js->p = js->end; /* the input ends inside the literal */
+			break;
 		}
 	}
 	return fail(js, "expected %s", "a JSON value");

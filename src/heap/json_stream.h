@@ -55,6 +55,9 @@ static inline uint64_t json_offset(const struct json_stream *js)
 /* Skips whitespace and returns the next byte without consuming it, or -1 at end of input. */
 int json_peek(struct json_stream *js);
 
+/* Fails at the current position with message (an "end of input" message there when the input has ended). */
+bool json_fail(struct json_stream *js, const char *message);
+
 /* Consumes the byte ch (after whitespace) or fails saying `what` was expected. */
 bool json_expect(struct json_stream *js, char ch, const char *what);
 

@@ -94,7 +94,8 @@ struct reader {
 
 	bool seen_header, seen_nodes, seen_edges, seen_strings;
 	bool layout_known;
-	bool have_node_count, have_edge_count;
+	bool have_node_count, have_edge_count, have_root_index;
+	uint64_t root_index, root_index_offset;   /* snapshot.root_index: V8 never writes it, DevTools reads it */
 	uint64_t header_node_count, header_edge_count;
 	uint64_t meta_offset;
 
@@ -111,9 +112,13 @@ struct reader {
 	struct lh_error fault_error;
 	uint64_t bad_edges;
 
-	uint64_t max_string_ref;              /* largest string index referenced, and where */
-	uint64_t max_string_ref_offset;
-	const char *max_string_ref_what;
+	/*
+	 * Every reference that set a new maximum string index, in file order:
+	 * the first one past the string table (known only at the end) is the
+	 * first of these past it.
+	 */
+	struct string_ref { uint64_t index, offset; const char *what; } *maxima;
+	size_t maxima_count, maxima_cap;
 
 	struct json_bytes strings;
 	uint64_t *string_offsets;
@@ -142,13 +147,15 @@ static void LH_PRINTF(3, 4) fault(struct reader *r, uint64_t offset, const char 
 	lh_error_at(&r->fault_error, offset, "%s", message);
 }
 
+static inline bool is_new_string_max(const struct reader *r, uint64_t index)
+{
+	return !r->maxima_count || index > r->maxima[r->maxima_count - 1].index;
+}
+
 static void note_string_ref(struct reader *r, uint64_t index, uint64_t offset, const char *what)
 {
-	if (index > r->max_string_ref || !r->max_string_ref_what) {
-		r->max_string_ref = index;
-		r->max_string_ref_offset = offset;
-		r->max_string_ref_what = what;
-	}
+	lh_grow((void **)&r->maxima, &r->maxima_cap, r->maxima_count + 1, sizeof(*r->maxima));
+	r->maxima[r->maxima_count++] = (struct string_ref){ index, offset, what };
 }
 
 /* MARK: - Header */
@@ -186,8 +193,11 @@ static bool read_type_list(struct reader *r, char **names, unsigned *count, cons
 	int rc = json_array_next(js, &first);
 	if (rc <= 0)
 		return rc == 0 ? lh_error_at(r->err, json_offset(js), "%s is empty, expected the list of type names first", what) : false;
-	if (json_peek(js) != '[')
-		return lh_error_at(r->err, json_offset(js), "expected %s[0] to be the list of type names", what);
+	if (json_peek(js) != '[') {
+		char message[120];
+		snprintf(message, sizeof(message), "expected %s[0] to be the list of type names", what);
+		return json_fail(js, message);
+	}
 	if (!read_name_list(r, names, count, HEAP_MAX_TYPES, what))
 		return false;
 	while ((rc = json_array_next(js, &first)) > 0)
@@ -308,6 +318,10 @@ static bool read_header(struct reader *r)
 			r->have_edge_count = true;
 		} else if (!strcmp(k, "trace_function_count")) {
 			ok = json_read_uint(js, &r->s->trace_function_count);
+		} else if (!strcmp(k, "root_index")) {
+			r->root_index_offset = json_offset(js);
+			ok = json_read_uint(js, &r->root_index);
+			r->have_root_index = true;
 		} else if (!strcmp(k, "extra_native_bytes")) {
 			ok = json_read_uint(js, &r->s->extra_native_bytes);
 		} else {
@@ -408,37 +422,37 @@ static void store_self_size(struct reader *r, size_t n, uint64_t size)
 	s->large_sizes[s->large_size_count++] = (struct heap_large_size){ (uint32_t)n, size };
 }
 
-static void store_node(struct reader *r, size_t n, const uint64_t *v, uint64_t offset)
+static void store_node(struct reader *r, size_t n, const uint64_t *v, const uint64_t *offsets)
 {
 	struct heap_snapshot *s = r->s;
 	const struct layout *l = &r->nodes;
 	uint64_t type = v[l->field[ROLE_NODE_TYPE]];
 	if (LH_UNLIKELY(type >= s->format.node_type_count)) {
-		fault(r, offset, "node %zu has type %llu, but meta.node_types lists %u types", n,
+		fault(r, offsets[l->field[ROLE_NODE_TYPE]], "node %zu has type %llu, but meta.node_types lists %u types", n,
 		      (unsigned long long)type, s->format.node_type_count);
 		type = 0;
 	}
 	s->node_type[n] = (uint8_t)type;
 	uint64_t name = v[l->field[ROLE_NODE_NAME]];
-	s->node_name[n] = checked_u32(r, name, offset, "node name index");
-	if (LH_UNLIKELY(name > r->max_string_ref || !r->max_string_ref_what))
-		note_string_ref(r, name, offset, "node name");
-	s->node_id[n] = checked_u32(r, v[l->field[ROLE_NODE_ID]], offset, "node id");
+	s->node_name[n] = checked_u32(r, name, offsets[l->field[ROLE_NODE_NAME]], "node name index");
+	if (LH_UNLIKELY(is_new_string_max(r, name)))
+		note_string_ref(r, name, offsets[l->field[ROLE_NODE_NAME]], "node name");
+	s->node_id[n] = checked_u32(r, v[l->field[ROLE_NODE_ID]], offsets[l->field[ROLE_NODE_ID]], "node id");
 	store_self_size(r, n, v[l->field[ROLE_NODE_SELF_SIZE]]);
 	s->node_first_edge[n] = (uint32_t)r->edge_count_sum;
-	r->edge_count_sum += checked_u32(r, v[l->field[ROLE_NODE_EDGE_COUNT]], offset, "edge_count");
+	r->edge_count_sum += checked_u32(r, v[l->field[ROLE_NODE_EDGE_COUNT]], offsets[l->field[ROLE_NODE_EDGE_COUNT]], "edge_count");
 	if (LH_UNLIKELY(r->edge_count_sum >= UINT32_MAX)) {
-		fault(r, offset, "edge_count values sum past 2^32-1");
+		fault(r, offsets[l->field[ROLE_NODE_EDGE_COUNT]], "edge_count values sum past 2^32-1");
 		r->edge_count_sum = 0;
 	}
 	if (l->field[ROLE_NODE_TRACE_ID] != NO_FIELD && v[l->field[ROLE_NODE_TRACE_ID]]) {
 		s->node_trace_id = optional_column(r, s->node_trace_id, sizeof(*s->node_trace_id));
-		s->node_trace_id[n] = checked_u32(r, v[l->field[ROLE_NODE_TRACE_ID]], offset, "trace_node_id");
+		s->node_trace_id[n] = checked_u32(r, v[l->field[ROLE_NODE_TRACE_ID]], offsets[l->field[ROLE_NODE_TRACE_ID]], "trace_node_id");
 	}
 	if (l->field[ROLE_NODE_DETACHEDNESS] != NO_FIELD && v[l->field[ROLE_NODE_DETACHEDNESS]]) {
 		uint64_t d = v[l->field[ROLE_NODE_DETACHEDNESS]];
 		if (d > 2)
-			fault(r, offset, "node %zu has detachedness %llu, expected 0, 1 or 2", n, (unsigned long long)d);
+			fault(r, offsets[l->field[ROLE_NODE_DETACHEDNESS]], "node %zu has detachedness %llu, expected 0, 1 or 2", n, (unsigned long long)d);
 		s->node_detachedness = optional_column(r, s->node_detachedness, 1);
 		s->node_detachedness[n] = (uint8_t)LH_MIN(d, 2);
 	}
@@ -457,29 +471,29 @@ static uint32_t edge_target(struct reader *r, size_t e, uint64_t to, uint64_t of
 	return r->s->root;
 }
 
-static void store_edge(struct reader *r, size_t e, const uint64_t *v, uint64_t offset)
+static void store_edge(struct reader *r, size_t e, const uint64_t *v, const uint64_t *offsets)
 {
 	struct heap_snapshot *s = r->s;
 	const struct layout *l = &r->edges;
 	uint64_t type = v[l->field[ROLE_EDGE_TYPE]];
 	if (LH_UNLIKELY(type >= s->format.edge_type_count)) {
-		fault(r, offset, "edge %zu has type %llu, but meta.edge_types lists %u types", e,
+		fault(r, offsets[l->field[ROLE_EDGE_TYPE]], "edge %zu has type %llu, but meta.edge_types lists %u types", e,
 		      (unsigned long long)type, s->format.edge_type_count);
 		type = 0;
 	}
-	uint32_t target = edge_target(r, e, v[l->field[ROLE_EDGE_TO]], offset);
+	uint32_t target = edge_target(r, e, v[l->field[ROLE_EDGE_TO]], offsets[l->field[ROLE_EDGE_TO]]);
 	s->edge_target[e] = target | (uint32_t)type << HEAP_TARGET_BITS;
 	uint64_t name = v[l->field[ROLE_EDGE_NAME]];
-	s->edge_name[e] = checked_u32(r, name, offset, "edge name_or_index");
-	if (!heap_edge_is_indexed(s, (uint32_t)e) && LH_UNLIKELY(name > r->max_string_ref || !r->max_string_ref_what))
-		note_string_ref(r, name, offset, "edge name");
+	s->edge_name[e] = checked_u32(r, name, offsets[l->field[ROLE_EDGE_NAME]], "edge name_or_index");
+	if (!heap_edge_is_indexed(s, (uint32_t)e) && LH_UNLIKELY(is_new_string_max(r, name)))
+		note_string_ref(r, name, offsets[l->field[ROLE_EDGE_NAME]], "edge name");
 }
 
 struct array_kind {
 	const char *name;
 	struct layout *layout;
 	void (*grow)(struct reader *r, size_t need);
-	void (*store)(struct reader *r, size_t record, const uint64_t *v, uint64_t offset);
+	void (*store)(struct reader *r, size_t record, const uint64_t *v, const uint64_t *offsets);
 	uint64_t *records_read;
 	uint64_t *end_offset;
 	uint64_t limit;
@@ -517,19 +531,20 @@ static bool read_records(struct reader *r, const struct array_kind *k)
 {
 	struct json_stream *js = &r->js;
 	unsigned stride = k->layout->stride;
-	uint64_t v[HEAP_MAX_FIELDS];
+	uint64_t v[HEAP_MAX_FIELDS], offsets[HEAP_MAX_FIELDS];
 	size_t record = 0;
 	unsigned field = 0;
 	bool first = true;
 	int rc;
 	while ((rc = json_array_next_uint(js, &first, &v[field])) > 0) {
+		offsets[field] = token_offset(r); /* for the error that names a bad value */
 		if (++field < stride)
 			continue;
 		field = 0;
 		if (LH_UNLIKELY(record >= k->limit))
-			return too_many(r, k, token_offset(r));
+			return too_many(r, k, offsets[0]);
 		k->grow(r, record + 1);
-		k->store(r, record++, v, token_offset(r));
+		k->store(r, record++, v, offsets);
 	}
 	return rc == 0 && finish_array(r, k, record, field, json_offset(js));
 }
@@ -553,11 +568,14 @@ static bool replay_raw(struct reader *r, const struct array_kind *k, struct raw_
 {
 	unsigned stride = k->layout->stride;
 	size_t records = raw->len / stride;
+	uint64_t offsets[HEAP_MAX_FIELDS];
+	for (unsigned f = 0; f < stride; f++)
+		offsets[f] = raw->offset; /* parked numbers keep only where their array began */
 	if (records > k->limit)
 		return too_many(r, k, raw->offset);
 	for (size_t i = 0; i < records; i++) {
 		k->grow(r, i + 1);
-		k->store(r, i, raw->values + i * stride, raw->offset);
+		k->store(r, i, raw->values + i * stride, offsets);
 	}
 	free(raw->values);
 	raw->values = NULL;
@@ -683,23 +701,35 @@ static bool check_counts(struct reader *r)
 	s->node_count = (uint32_t)r->nodes_read;
 	s->edge_count = (uint32_t)r->edges_read;
 	s->node_first_edge[s->node_count] = s->edge_count;
+	if (r->have_root_index) {
+		unsigned stride = s->format.node_field_count;
+		if (r->root_index % stride || r->root_index / stride >= s->node_count)
+			return lh_error_at(r->err, r->root_index_offset,
+					   "snapshot.root_index %llu is not a node offset (a multiple of %u below %llu)",
+					   (unsigned long long)r->root_index, stride,
+					   (unsigned long long)s->node_count * stride);
+		s->root = (uint32_t)(r->root_index / stride);
+	}
 	return true;
 }
 
 static bool check_string_refs(struct reader *r)
 {
 	struct heap_snapshot *s = r->s;
-	if (!r->max_string_ref_what || r->max_string_ref < s->string_count)
+	const struct string_ref *first = NULL;
+	for (size_t i = 0; i < r->maxima_count && !first; i++)
+		if (r->maxima[i].index >= s->string_count)
+			first = &r->maxima[i];
+	if (!first)
 		return true;
 	uint64_t bad = 0;
 	for (uint32_t n = 0; n < s->node_count; n++)
 		bad += s->node_name[n] >= s->string_count;
 	for (uint32_t e = 0; e < s->edge_count; e++)
 		bad += !heap_edge_is_indexed(s, e) && s->edge_name[e] >= s->string_count;
-	return lh_error_at(r->err, r->max_string_ref_offset,
+	return lh_error_at(r->err, first->offset,
 			   "%s index %llu is past the string table (%u strings); %llu names in all point past it",
-			   r->max_string_ref_what, (unsigned long long)r->max_string_ref, s->string_count,
-			   (unsigned long long)bad);
+			   first->what, (unsigned long long)first->index, s->string_count, (unsigned long long)bad);
 }
 
 static bool check_faults(struct reader *r)
@@ -783,6 +813,7 @@ struct heap_snapshot *heap_snapshot_read(const char *path, const struct heap_rea
 	free(r.string_offsets);
 	free(r.raw_nodes.values);
 	free(r.raw_edges.values);
+	free(r.maxima);
 	heap_source_close(r.src);
 	if (!ok) {
 		heap_snapshot_free(r.s);

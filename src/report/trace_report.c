@@ -32,9 +32,9 @@ static void frame_text(char *buf, size_t size, const struct sym_frame *f)
 		snprintf(buf, size, "%s+%#llx", f->module ? f->module : "?", (unsigned long long)f->module_offset);
 }
 
-static const char *site_text(char *buf, size_t size, const struct growth_site *s, bool first_is_full)
+static const char *site_text(char *buf, size_t size, const struct growth_site *s)
 {
-	if (!s->site && first_is_full)
+	if (s->table_full)
 		snprintf(buf, size, "(stack table full: stacks past 2M distinct are counted here)");
 	else
 		frame_text(buf, size, s->site);
@@ -117,14 +117,14 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 			      fmt_count(c, sizeof(c), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
 			      fmt_count(d, sizeof(d), (uint64_t)LH_MAX(s->c.live_blocks, 0)),
 			      fmt_bytes(e, sizeof(e), (uint64_t)LH_MAX(s->c.peak_bytes, 0)),
-			      fmt_count(f, sizeof(f), s->c.allocs), site_text(site, sizeof(site), s, true));
+			      fmt_count(f, sizeof(f), s->c.allocs), site_text(site, sizeof(site), s));
 	}
 	table_print(&tab, out, "  ");
 	table_free(&tab);
 
 	for (size_t i = 0; i < shown; i++) {
 		const struct growth_site *s = &g->sites[i];
-		fprintf(out, "\n#%zu %s\n", i + 1, site_text(site, sizeof(site), s, true));
+		fprintf(out, "\n#%zu %s\n", i + 1, site_text(site, sizeof(site), s));
 		fprintf(out, "  %s B in %s block%s live at end, %s over the run (%s), %s at peak; %s allocations, %s frees; %zu stack%s\n",
 			fmt_count(a, sizeof(a), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
 			fmt_count(b, sizeof(b), (uint64_t)LH_MAX(s->c.live_blocks, 0)), plural(s->c.live_blocks),
@@ -196,6 +196,7 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	for (size_t i = 0; i < LH_MIN(r->top, g->site_count); i++) {
 		const struct growth_site *s = &g->sites[i];
 		jw_object_begin(&w);
+		jw_key_bool(&w, "stack_table_full", s->table_full);
 		jw_key(&w, "site");
 		if (s->site)
 			json_frame(&w, s->site_address, s->site);

@@ -158,6 +158,7 @@ struct growth *growth_compute(const struct trace *t, struct symbolizer *sym)
 			memset(&g->sites[si], 0, sizeof(g->sites[si]));
 			stacks_cap[si] = 0;
 			g->sites[si].site = frame;
+			g->sites[si].table_full = id == 0;
 			g->sites[si].site_depth = depth;
 			g->sites[si].site_address = frame && st->frame_count ? st->frames[depth] : 0;
 			g->site_count++;

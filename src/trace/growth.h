@@ -35,6 +35,7 @@ struct growth_stack {
 
 struct growth_site {
 	const struct sym_frame *site;     /* NULL: stack 0 (table full) or no frames */
+	bool table_full;                  /* stack 0: stacks past the table's capacity */
 	uint64_t site_address;            /* return address of the site frame */
 	uint32_t site_depth;              /* frames above it (allocator/runtime), in its first stack */
 	struct growth_counts c;
