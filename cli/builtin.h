@@ -43,6 +43,7 @@ bool cli_parse_count(const char *option, const char *value, size_t *out);
 enum cli_option_kind {
 	CLI_FLAG,       /* bool *: set to true */
 	CLI_COUNT,      /* size_t *: a count from 1 to 1000000 */
+	CLI_NUMBER,     /* uint64_t *: a positive whole number */
 	CLI_BYTES,      /* uint64_t *: a byte count */
 	CLI_RETENTION,  /* enum retention_mode * */
 	CLI_CHOICE,     /* const char **: one of the words in `choices`, space-separated */

@@ -123,12 +123,15 @@ static bool set_option(const struct cli_option *o, const char *value)
 		return true;
 	case CLI_COUNT:
 		return cli_parse_count(flag, value, o->target);
+	case CLI_NUMBER:
 	case CLI_BYTES: {
 		char *end;
 		errno = 0;
 		unsigned long long v = strtoull(value, &end, 10);
-		if (errno || end == value || *end || value[0] == '-') {
-			cli_usage_error("%s expects a byte count, not '%s'", flag, value);
+		bool positive = o->kind == CLI_NUMBER;
+		if (errno || end == value || *end || value[0] == '-' || (positive && v == 0)) {
+			cli_usage_error("%s expects %s, not '%s'", flag, positive ? "a positive number" : "a byte count",
+					value);
 			return false;
 		}
 		*(uint64_t *)o->target = v;

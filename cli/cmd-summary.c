@@ -31,8 +31,8 @@ int cmd_summary(int argc, char **argv)
 		{ "json", CLI_FLAG, &json, NULL },
 		{ "lenient", CLI_FLAG, &lenient, NULL },
 		{ "top", CLI_COUNT, &sopts.top, NULL },
-		{ "handle-scope-edges", CLI_BYTES, &th.handle_scope_edges, NULL },
-		{ "global-handles-edges", CLI_BYTES, &th.global_handles_edges, NULL },
+		{ "handle-scope-edges", CLI_NUMBER, &th.handle_scope_edges, NULL },
+		{ "global-handles-edges", CLI_NUMBER, &th.global_handles_edges, NULL },
 	};
 	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), summary_usage, 1, 1, &first);
 	if (status >= 0)

@@ -60,9 +60,9 @@ static int parse_series_options(int argc, char **argv, struct series_options *o,
 	const struct cli_option options[] = {
 		{ "json", CLI_FLAG, &o->json, NULL },
 		{ "top", CLI_COUNT, &o->top, NULL },
-		{ "handle-edges", CLI_BYTES, &o->th.handle_edges, NULL },
-		{ "class-objects", CLI_BYTES, &o->th.class_objects, NULL },
-		{ "detached-nodes", CLI_BYTES, &o->th.detached_nodes, NULL },
+		{ "handle-edges", CLI_NUMBER, &o->th.handle_edges, NULL },
+		{ "class-objects", CLI_NUMBER, &o->th.class_objects, NULL },
+		{ "detached-nodes", CLI_NUMBER, &o->th.detached_nodes, NULL },
 		{ "string-bytes", CLI_BYTES, &o->th.string_bytes, NULL },
 	};
 	return cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), series_usage, min_args, max_args, first);

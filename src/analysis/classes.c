@@ -82,7 +82,8 @@ static int by_property_text(const void *a, const void *b)
 static void sort_properties(const struct heap_snapshot *s, uint32_t *names, size_t count)
 {
 	sorting = s;
-	qsort(names, count, sizeof(*names), by_property_text);
+	if (count)
+		qsort(names, count, sizeof(*names), by_property_text);
 }
 
 /* MARK: - Inference */
@@ -218,7 +219,8 @@ static void infer_definitions(const struct heap_snapshot *s, uint32_t object_nam
 	}
 	free(name);
 	free(props);
-	qsort(d->items, d->count, sizeof(*d->items), by_count_then_first_seen);
+	if (d->count)
+		qsort(d->items, d->count, sizeof(*d->items), by_count_then_first_seen);
 	double min_count = LH_MAX((double)MIN_OBJECT_COUNT_PER_INTERFACE,
 				  (double)plain_objects / MIN_OBJECT_PROPORTION_PER_INTERFACE);
 	size_t kept = 0;

@@ -158,8 +158,9 @@ static void build_rows(struct trend *t)
 			r->values[i] = (double)digest_root_edges(&t->snaps[i], first->root_names[k], nth);
 	}
 	for (uint32_t c = 0; c < t->classes.count; c++) {
-		struct trend_row *count = add_row(t, &cap, TREND_CLASS_COUNT, t->classes.names[c], c);
-		struct trend_row *size = add_row(t, &cap, TREND_CLASS_SIZE, t->classes.names[c], c);
+		add_row(t, &cap, TREND_CLASS_COUNT, t->classes.names[c], c);
+		/* add_row may move the rows: take both pointers after the second call */
+		struct trend_row *size = add_row(t, &cap, TREND_CLASS_SIZE, t->classes.names[c], c), *count = size - 1;
 		for (size_t i = 0; i < t->count; i++) {
 			const struct snapshot_digest *d = &t->snaps[i];
 			bool has = c < d->class_len;
