@@ -27,3 +27,12 @@ fi
 
 command -v node >/dev/null || { echo "setup: node (20.x) is required for the tests and is not on PATH" >&2; exit 1; }
 [ -f /usr/include/node/node.h ] || { echo "setup: Node.js headers (/usr/include/node) are required" >&2; exit 1; }
+
+# The test oracles' npm packages (DevTools' heap snapshot code, memlab), pinned by their lock files.
+root=$(cd "$(dirname "$0")/.." && pwd)
+for oracle in "$root/tests/oracles/devtools" "$root/tests/oracles/memlab"; do
+	if [ -f "$oracle/package-lock.json" ] && [ ! -d "$oracle/node_modules" ]; then
+		echo "setup: npm ci in ${oracle#"$root"/}" >&2
+		(cd "$oracle" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+	fi
+done
