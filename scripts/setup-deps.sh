@@ -33,6 +33,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 for oracle in "$root/tests/oracles/devtools" "$root/tests/oracles/memlab"; do
 	if [ -f "$oracle/package-lock.json" ] && [ ! -d "$oracle/node_modules" ]; then
 		echo "setup: npm ci in ${oracle#"$root"/}" >&2
-		(cd "$oracle" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+		(cd "$oracle" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 	fi
 done
