@@ -11,10 +11,14 @@ BUILD ?= build
 CC ?= gcc
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -MMD -MP
-LDLIBS += -lz
+LDLIBS += -lz -ldw
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC := $(wildcard src/common/*.c src/heap/*.c src/analysis/*.c src/report/*.c)
+LIB_SRC := $(wildcard src/common/*.c src/heap/*.c src/analysis/*.c src/report/*.c src/trace/*.c)
+PRELOAD_SRC := $(wildcard src/native/*.c)
+# The preload library is built apart from CFLAGS: never with sanitizers (make asan),
+# which cannot run inside an arbitrary program.
+PRELOAD_CFLAGS = -O2 -g -fPIC -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -fvisibility=hidden
 CLI_SRC := $(wildcard cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
@@ -23,7 +27,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps demo test unit asan fuzz bench clean
-all: $(BUILD)/leakhound
+all: $(BUILD)/leakhound $(BUILD)/libleakhound-preload.so
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -34,6 +38,10 @@ $(BUILD)/libleakhound.a: $(LIB_OBJ)
 
 $(BUILD)/leakhound: $(CLI_OBJ) $(BUILD)/libleakhound.a
 	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/libleakhound-preload.so: $(PRELOAD_SRC) $(wildcard src/native/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(PRELOAD_CFLAGS) -shared -Wl,-z,defs $(PRELOAD_SRC) -o $@ -lunwind
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libleakhound.a
 	@mkdir -p $(dir $@)
@@ -56,12 +64,15 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g $(SANITIZE_FLAGS)" LDFLAGS="$(SANITIZE_FLAGS)" test
 
 FUZZ_SECONDS ?= 60
+FUZZ_FLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 fuzz: deps
-	@mkdir -p $(BUILD)/fuzz $(BUILD)/fuzz/corpus
-	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
-		fuzz/fuzz_reader.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_reader -lz
-	$(BUILD)/fuzz/fuzz_reader -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
-		-dict=fuzz/heapsnapshot.dict $(BUILD)/fuzz/corpus tests/data/fuzz-seeds
+	@mkdir -p $(BUILD)/fuzz/snapshot-corpus $(BUILD)/fuzz/trace-corpus
+	clang $(FUZZ_FLAGS) fuzz/fuzz_reader.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_reader -lz -ldw
+	clang $(FUZZ_FLAGS) fuzz/fuzz_trace.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_trace -lz -ldw
+	$(BUILD)/fuzz/fuzz_reader -max_total_time=$$(( $(FUZZ_SECONDS) * 2 / 3 )) -max_len=65536 -timeout=10 \
+		-dict=fuzz/heapsnapshot.dict $(BUILD)/fuzz/snapshot-corpus tests/data/snapshot-seeds
+	$(BUILD)/fuzz/fuzz_trace -max_total_time=$$(( $(FUZZ_SECONDS) / 3 )) -max_len=65536 -timeout=10 \
+		$(BUILD)/fuzz/trace-corpus tests/data/trace-seeds
 
 bench: all
 	bash bench/summary.sh

@@ -25,6 +25,8 @@ int cmd_roots(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 /* Prints "leakhound: FILE: byte N: message" on stderr and returns LH_EXIT_BAD_INPUT. */
 int cli_input_error(const char *file, const struct lh_error *err);

@@ -23,6 +23,8 @@ static const struct command commands[] = {
 	{ "diff", cmd_diff, "objects new and freed between two snapshots, per class, type and GC root" },
 	{ "trend", cmd_trend, "what grows over a series of snapshots, ranked, with leak candidates" },
 	{ "check", cmd_check, "leak findings over a series of snapshots; exit 1 when a leak is suspected" },
+	{ "run", cmd_run, "run a program with the native allocation tracker, writing a .lhtrace" },
+	{ "report", cmd_report, "what grew in a .lhtrace: allocation sites ranked by growth" },
 };
 
 static void print_help(FILE *out)

@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
 	gcc g++ make pkg-config     # build, and the example/test addons built against /usr/include/node
 	zlib1g-dev                  # gzip'd snapshots
+	libunwind-dev libdw-dev     # native tracker: stack capture (preload library), symbolization (report)
 	libcmocka-dev               # unit tests
 	valgrind                    # "leakhound leaks nothing" test
 	clang libclang-rt-14-dev    # libFuzzer target, sanitizers in CI

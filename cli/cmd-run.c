@@ -1,0 +1,203 @@
+/*
+ * cmd-run.c - `leakhound run [-o FILE] [--interval T] -- CMD [ARGS...]`.
+ *
+ * Starts CMD with libleakhound-preload.so in LD_PRELOAD and waits for it.
+ * The library (src/native/) writes the trace; this command only sets its
+ * environment, keeps the terminal's Ctrl-C for the program (as system(3)
+ * does) and passes on the program's exit status.
+ */
+#include "builtin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char run_usage[] =
+	"usage: leakhound run [-o FILE] [--interval T] [--quiet] [--] CMD [ARGS...]\n"
+	"\n"
+	"Runs CMD with leakhound's allocation tracker preloaded and records, for\n"
+	"each call stack that allocates, its live bytes and blocks every interval,\n"
+	"into FILE (read it with 'leakhound report FILE'). The trace is written as\n"
+	"the program runs, so it is usable up to the last interval even if the\n"
+	"program is killed. malloc, calloc, realloc, reallocarray, free,\n"
+	"posix_memalign, aligned_alloc, memalign, valloc and pvalloc are tracked\n"
+	"(C++ new and delete reach them through libstdc++). Only the process CMD\n"
+	"starts is tracked: its children (fork, or exec'd programs) run\n"
+	"untracked, so a shell wrapper should 'exec' the program. The tracker\n"
+	"adds one thread (named leakhound) to the process for writing.\n"
+	"\n"
+	"  -o, --output FILE   the trace file (default leakhound.lhtrace)\n"
+	"  --interval T        time between snapshots: 500ms, 1s, 2m (default 1s)\n"
+	"  -q, --quiet         no closing line on stderr\n"
+	"\n"
+	"Exit status: CMD's own; 128+N if a signal N ended it; 126/127 if it could\n"
+	"not be started; 3 or 4 for leakhound's own errors before it started.\n"
+	"Environment: LEAKHOUND_PRELOAD overrides the library's path (by default\n"
+	"libleakhound-preload.so next to the leakhound binary).\n";
+
+static pid_t child_pid;
+
+static void forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill(child_pid, sig);
+}
+
+/* Parses "250ms", "1s", "1.5s", "2m" or "3" (seconds) into milliseconds. */
+static bool parse_interval(const char *s, unsigned long long *ms)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || !(v > 0))
+		return false;
+	double scale;
+	if (!strcmp(end, "ms"))
+		scale = 1;
+	else if (!strcmp(end, "s") || !*end)
+		scale = 1000;
+	else if (!strcmp(end, "m"))
+		scale = 60000;
+	else
+		return false;
+	double r = v * scale;
+	if (r < 10 || r > 86400000.0)
+		return false;
+	*ms = (unsigned long long)(r + 0.5);
+	return true;
+}
+
+static bool find_preload(char *out, size_t size)
+{
+	const char *env = getenv("LEAKHOUND_PRELOAD");
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return access(out, R_OK) == 0;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	if ((size_t)snprintf(out, size, "%s/libleakhound-preload.so", exe) >= size)
+		return false;
+	return access(out, R_OK) == 0;
+}
+
+LH_NORETURN static void exec_child(char **cmd, const char *preload, const char *trace, unsigned long long ms)
+{
+	char buf[PATH_MAX * 2 + 2];
+	const char *old = getenv("LD_PRELOAD");
+	if (old && *old)
+		snprintf(buf, sizeof(buf), "%s:%s", preload, old);
+	else
+		snprintf(buf, sizeof(buf), "%s", preload);
+	setenv("LD_PRELOAD", buf, 1);
+	setenv("LEAKHOUND_TRACE_FILE", trace, 1);
+	snprintf(buf, sizeof(buf), "%llu", ms);
+	setenv("LEAKHOUND_TRACE_INTERVAL_MS", buf, 1);
+	snprintf(buf, sizeof(buf), "%ld", (long)getpid());
+	setenv("LEAKHOUND_TRACE_PID", buf, 1);
+	execvp(cmd[0], cmd);
+	int e = errno;
+	fprintf(stderr, "leakhound: cannot run '%s': %s\n", cmd[0], strerror(e));
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	enum { OPT_INTERVAL = 256, OPT_HELP };
+	static const struct option options[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = "leakhound.lhtrace";
+	unsigned long long interval_ms = 1000;
+	bool quiet = false;
+	int c;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:q", options, NULL)) != -1) {
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'q': quiet = true; break;
+		case OPT_INTERVAL:
+			if (!parse_interval(optarg, &interval_ms))
+				return cli_usage_error("--interval takes a time from 10ms to 24h such as 500ms, 1s or 2m, not '%s'",
+						       optarg);
+			break;
+		case OPT_HELP:
+			fputs(run_usage, stdout);
+			return cli_finish_output(LH_EXIT_OK);
+		default:
+			return cli_usage_error("run: unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return cli_usage_error("run needs a command to run: leakhound run -o FILE -- CMD [ARGS...]");
+	char **cmd = argv + optind;
+
+	char preload[PATH_MAX];
+	if (!find_preload(preload, sizeof(preload))) {
+		fprintf(stderr, "leakhound: cannot find the preload library '%s' (build it with 'make', or set LEAKHOUND_PRELOAD)\n",
+			preload);
+		return LH_EXIT_INTERNAL;
+	}
+	/* An absolute path, so a program that changes directory at start-up still writes here. */
+	char trace[PATH_MAX], cwd[PATH_MAX];
+	int len;
+	if (output[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		len = snprintf(trace, sizeof(trace), "%s/%s", cwd, output);
+	else
+		len = snprintf(trace, sizeof(trace), "%s", output);
+	if (len < 0 || (size_t)len >= sizeof(trace))
+		return cli_usage_error("the trace path '%s' is too long", output);
+	int fd = open(trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		fprintf(stderr, "leakhound: cannot write the trace '%s': %s\n", output, strerror(errno));
+		return LH_EXIT_INTERNAL;
+	}
+	close(fd);
+
+	fflush(NULL);
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, forward = { .sa_handler = forward_signal }, old_int, old_quit;
+	sigaction(SIGINT, &ignore, &old_int);
+	sigaction(SIGQUIT, &ignore, &old_quit);
+	child_pid = fork();
+	if (child_pid < 0) {
+		fprintf(stderr, "leakhound: cannot start '%s': %s\n", cmd[0], strerror(errno));
+		return LH_EXIT_INTERNAL;
+	}
+	if (child_pid == 0) {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGQUIT, &old_quit, NULL);
+		exec_child(cmd, preload, trace, interval_ms);
+	}
+	sigaction(SIGTERM, &forward, NULL);
+	sigaction(SIGHUP, &forward, NULL);
+	int status;
+	while (waitpid(child_pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			fprintf(stderr, "leakhound: waiting for '%s': %s\n", cmd[0], strerror(errno));
+			return LH_EXIT_INTERNAL;
+		}
+	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	if (!quiet) {
+		if (WIFSIGNALED(status))
+			fprintf(stderr, "leakhound: '%s' was killed by signal %d; %s holds its allocations up to the last interval\n",
+				cmd[0], WTERMSIG(status), output);
+		else if (!(WIFEXITED(status) && WEXITSTATUS(status) >= 126))
+			fprintf(stderr, "leakhound: trace written to %s; read it with 'leakhound report %s'\n", output, output);
+	}
+	return rc;
+}
