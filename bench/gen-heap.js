@@ -24,11 +24,11 @@ const fs = require('fs');
 
 function usage(msg) {
   if (msg) console.error(`gen-heap: ${msg}`);
-  console.error('usage: node --max-old-space-size=MB gen-heap.js --target-mb N --out FILE [--seed S] [--units U]');
+  console.error('usage: node --max-old-space-size=MB gen-heap.js --target-mb N --out FILE [--seed S] [--units U] [--series K]');
   process.exit(2);
 }
 
-const args = { targetMb: null, out: null, seed: 1, units: null };
+const args = { targetMb: null, out: null, seed: 1, units: null, series: 0 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
   const next = () => {
@@ -39,6 +39,7 @@ for (let i = 2; i < process.argv.length; i++) {
   else if (a === '--out') args.out = next();
   else if (a === '--seed') args.seed = Number(next());
   else if (a === '--units') args.units = Number(next()); // calibration: exact unit count
+  else if (a === '--series') args.series = Number(next()); // K snapshots OUT1..OUTK of one growing heap
   else if (a === '-h' || a === '--help') usage();
   else usage(`unknown argument ${a}`);
 }
@@ -162,17 +163,53 @@ const BUCKET = 4096; // units per bucket array: no one giant array
 const root = { buckets: [], units };
 globalThis.__leakhoundBenchHeap = root;
 
-const t0 = Date.now();
 let prev = null;
 let bucket = [];
-for (let i = 0; i < units; i++) {
-  const u = makeUnit(i, prev);
-  bucket.push(u);
-  if (bucket.length === BUCKET) { root.buckets.push(bucket); bucket = []; }
-  // Keep a random older unit alive via a second path now and then.
-  if (i > 1000 && i % 97 === 0) u.old = root.buckets.length ? root.buckets[randInt(root.buckets.length)][randInt(BUCKET)] : null;
-  prev = u;
+function addUnits(from, to) {
+  for (let i = from; i < to; i++) {
+    const u = makeUnit(i, prev);
+    bucket.push(u);
+    if (bucket.length === BUCKET) { root.buckets.push(bucket); bucket = []; }
+    // Keep a random older unit alive via a second path now and then.
+    if (i > 1000 && i % 97 === 0) u.old = root.buckets.length ? root.buckets[randInt(root.buckets.length)][randInt(BUCKET)] : null;
+    prev = u;
+  }
 }
+
+function writeSnapshot(out, t1) {
+  const file = v8.writeHeapSnapshot(out);
+  const t2 = Date.now();
+  const size = fs.statSync(file).size;
+  // Node and edge counts from the snapshot's meta header (first few hundred bytes).
+  let counts = '';
+  try {
+    const fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(4096);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    fs.closeSync(fd);
+    const head = buf.toString('utf8', 0, n);
+    const nc = /"node_count":(\d+)/.exec(head);
+    const ec = /"edge_count":(\d+)/.exec(head);
+    if (nc && ec) counts = `, ${nc[1]} nodes, ${ec[1]} edges`;
+  } catch (e) { /* counts are informative only */ }
+  console.error(`gen-heap: wrote ${file}: ${(size / 1048576).toFixed(1)} MB in ` +
+    `${((t2 - t1) / 1000).toFixed(1)} s${counts}`);
+  return { file, size, counts };
+}
+
+const t0 = Date.now();
+if (args.series > 0) {
+  // A series: 90% of the units first, then the rest in equal steps, a snapshot after each.
+  const base = Math.floor(units * 0.9);
+  addUnits(0, base);
+  for (let k = 1; k <= args.series; k++) {
+    const to = base + Math.round((units - base) * k / args.series);
+    addUnits(root.buckets.length * BUCKET + bucket.length, to);
+    writeSnapshot(`${args.out}${k}.heapsnapshot`, Date.now());
+  }
+  process.exit(0);
+}
+addUnits(0, units);
 root.buckets.push(bucket);
 bucket = null;
 prev = null;
@@ -180,26 +217,8 @@ const t1 = Date.now();
 const mem = process.memoryUsage();
 console.error(`gen-heap: ${units} units built in ${((t1 - t0) / 1000).toFixed(1)} s, ` +
   `heapUsed ${(mem.heapUsed / 1048576).toFixed(0)} MB`);
+const { file, size, counts } = writeSnapshot(args.out, t1);
 
-const file = v8.writeHeapSnapshot(args.out);
-const t2 = Date.now();
-const size = fs.statSync(file).size;
-
-// Node and edge counts from the snapshot's meta header (first few hundred bytes).
-let counts = '';
-try {
-  const fd = fs.openSync(file, 'r');
-  const buf = Buffer.alloc(4096);
-  const n = fs.readSync(fd, buf, 0, buf.length, 0);
-  fs.closeSync(fd);
-  const head = buf.toString('utf8', 0, n);
-  const nc = /"node_count":(\d+)/.exec(head);
-  const ec = /"edge_count":(\d+)/.exec(head);
-  if (nc && ec) counts = `, ${nc[1]} nodes, ${ec[1]} edges`;
-} catch (e) { /* counts are informative only */ }
-
-console.error(`gen-heap: wrote ${file}: ${(size / 1048576).toFixed(1)} MB in ` +
-  `${((t2 - t1) / 1000).toFixed(1)} s${counts}`);
 // Machine-readable last line on stdout.
 console.log(JSON.stringify({ file, bytes: size, units,
   node_count: counts ? Number(/(\d+) nodes/.exec(counts)[1]) : null,

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# bench/top.sh [SIZES...] - `leakhound top` (parse + dominators + retained sizes)
+# against DevTools' own heap snapshot worker (tests/oracles/devtools) and
+# memlab 2.0.5 (getFullHeapFromFile) on the same files, in one run, each on
+# one core under /usr/bin/time -v. Prints wall and CPU seconds, peak RSS, and
+# the peers' time over leakhound's. Snapshots come from bench/summary.sh's
+# cache (bench/data/heap-<N>mb.heapsnapshot; generated if missing).
+#   BENCH_SKIP_PEERS_MB=N   run the peers only on files below N MB
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+data="$here/data"
+sizes=("${@:-100 500 1500}")
+read -r -a sizes <<<"${sizes[*]}"
+skip_peers_mb=${BENCH_SKIP_PEERS_MB:-100000}
+
+make -s -C "$root" all >/dev/null
+[ -d "$here/node_modules" ] || (cd "$here" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+node "$root/tests/oracles/devtools/build.mjs" >/dev/null
+
+# measure LABEL CMD...: prints "LABEL wall cpu rss_mb" or "LABEL failed"
+measure() {
+	local label=$1 t
+	shift
+	t=$(mktemp)
+	if taskset -c 0 /usr/bin/time -v -o "$t" "$@" >/dev/null 2>"$t.err"; then
+		awk -v l="$label" -F': ' '
+			/Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
+			/User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 / 1024 }
+			END { printf "%s %.2f %.2f %.0f\n", l, w, u + s, r }' "$t"
+	else
+		echo "$label failed: $(tail -1 "$t.err")"
+	fi
+	rm -f "$t" "$t.err"
+}
+
+printf '%-28s %-10s %8s %8s %9s %10s\n' file tool "wall s" "cpu s" "RSS MB" "x leakhound"
+for n in "${sizes[@]}"; do
+	f="$data/heap-${n}mb.heapsnapshot"
+	[ -f "$f" ] || bash "$here/summary.sh" "$n" >/dev/null
+	cat "$f" >/dev/null
+	rows=("$(measure leakhound "$root/build/leakhound" top "$f")")
+	if [ "$n" -lt "$skip_peers_mb" ]; then
+		rows+=("$(measure devtools node --max-old-space-size=16384 "$root/tests/oracles/devtools/dump.mjs" -q --no-class "$f" --out /dev/null)")
+		rows+=("$(TMPDIR=$(mktemp -d) measure memlab node --max-old-space-size=16384 "$here/memlab-load.js" "$f")")
+	fi
+	base=$(echo "${rows[0]}" | awk '{ print $3 }')
+	for row in "${rows[@]}"; do
+		echo "$row" | awk -v f="$(basename "$f")" -v b="$base" '
+			$2 == "failed:" { printf "%-28s %-10s %s\n", f, $1, $0; next }
+			{ printf "%-28s %-10s %8s %8s %9s %10.1f\n", f, $1, $2, $3, $4, ($3 > 0 && b > 0) ? $3 / b : 0 }'
+	done
+done
