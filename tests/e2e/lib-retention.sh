@@ -1,0 +1,61 @@
+# Shared by t2000 (DevTools oracle) and t2010 (memlab oracle): the real
+# snapshots both check every node of, and how an oracle's first run is
+# treated. Source it after lib.sh; it sets `oracles` and `snaps`.
+oracles="$LEAKHOUND_ROOT/tests/oracles"
+# first_oracle_run PACKAGE_DIR CMD...: an oracle's first run, which installs its
+# pinned npm packages if they are missing: if that could not be done (no npm,
+# no registry), the test is skipped; any other failure fails it.
+first_oracle_run() {
+	local packages=$1
+	shift
+	"$@" && return 0
+	[ -d "$packages" ] || skip "the oracle's npm packages could not be installed (no $packages)"
+	fail "the oracle failed: $*"
+}
+
+declare -A js
+js[plain]='
+class Plain { constructor(i) { this.i = i; this.label = "p" + i; } }
+globalThis.keep = {list: Array.from({length: 300}, (_, i) => new Plain(i)), text: "x".repeat(5000),
+                   map: new Map([[1, {a: 1}], [2, {b: 2}]]), set: new Set(["a", "b"])};'
+js[weakmaps]='
+class WeakKey { constructor(i) { this.i = i; } }
+class WeakValue { constructor(i) { this.payload = [i, i + 1, i + 2]; this.name = "v" + i; } }
+const keys = [], wm = new WeakMap(), wm2 = new WeakMap();
+for (let i = 0; i < 200; i++) { const k = new WeakKey(i); keys.push(k); wm.set(k, new WeakValue(i)); }
+for (let i = 0; i < 50; i++) wm.set(new WeakKey(-i), new WeakValue(-i));        // dead keys
+for (let i = 0; i < 50; i++) wm2.set(wm.get(keys[i]), {chained: i});            // value as key: ephemeron chain
+const shared = new WeakValue(1000); wm.set(keys[0], shared); wm2.set(keys[1], shared);
+const ws = new WeakSet(keys.slice(0, 80));
+const refs = keys.slice(0, 40).map((k) => new WeakRef(k));
+const reg = new FinalizationRegistry(() => {}); keys.slice(0, 10).forEach((k) => reg.register(k, k.i));
+globalThis.keep = {keys, wm, wm2, ws, refs, reg, shared};'
+js[functions]='
+function makeCounter(n) { let count = n; const big = new Array(64).fill(n); return function inc() { count++; return big.length + count; }; }
+class Svc { constructor(i) { this.i = i; } handle(x) { return this.i + x; } }
+const counters = Array.from({length: 150}, (_, i) => makeCounter(i));
+const bound = Array.from({length: 150}, (_, i) => { const s = new Svc(i); return s.handle.bind(s, i, {arg: i}); });
+const rebound = bound.slice(0, 20).map((f, i) => f.bind(null, "again" + i));
+const arrows = Array.from({length: 100}, (_, i) => { const cap = {i}; return () => cap.i; });
+function* gen() { yield 1; }
+const bufs = Array.from({length: 120}, (_, i) => Buffer.alloc(512 * (i % 5 + 1), i));
+const tas = [new Float64Array(1000), new Uint8Array(4096), new Int32Array(new ArrayBuffer(1 << 16)),
+             new DataView(new ArrayBuffer(64)), new BigInt64Array(8), new Uint16Array([1, 2, 3])];
+const ab = new ArrayBuffer(8192);
+const views = [new Uint8Array(ab), new Int32Array(ab, 16, 4), new Float32Array(ab, 64)];
+globalThis.keep = {counters, bound, rebound, arrows, it: gen(), p: (async () => { await null; })(),
+                   bufs, tas, ab, views, big: Buffer.allocUnsafe(1 << 20), slices: bufs.slice(0, 30).map((b) => b.subarray(1, 9)),
+                   shared: new SharedArrayBuffer(1024), str: Buffer.from("h\u00e9llo").toString("latin1")};'
+
+names=(plain weakmaps functions)
+pids=()
+for name in "${names[@]}"; do # written two at a time
+	node_snapshot "$TEST_TMP/$name.heapsnapshot" "${js[$name]}" &
+	pids+=($!)
+	[ ${#pids[@]} -lt 2 ] || { wait "${pids[0]}" || fail "node could not write a snapshot"; pids=("${pids[@]:1}"); }
+done
+for pid in "${pids[@]}"; do wait "$pid" || fail "node could not write a snapshot"; done
+cp "$LEAKHOUND_ROOT/examples/handle-scope-leak/leak.heapsnapshot.gz" "$TEST_TMP/example.heapsnapshot.gz"
+snaps=()
+for name in "${names[@]}"; do snaps+=("$TEST_TMP/$name.heapsnapshot"); done
+snaps+=("$TEST_TMP/example.heapsnapshot.gz")
