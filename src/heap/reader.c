@@ -537,7 +537,7 @@ static bool read_records(struct reader *r, const struct array_kind *k)
 	bool first = true;
 	int rc;
 	while ((rc = json_array_next_uint(js, &first, &v[field])) > 0) {
-		offsets[field] = token_offset(r); /* for the error that names a bad value */
+		offsets[field] = js->base + (uint64_t)(js->token - js->buf); /* for an error naming a bad value */
 		if (++field < stride)
 			continue;
 		field = 0;
