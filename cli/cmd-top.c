@@ -36,8 +36,10 @@ int cmd_top(int argc, char **argv)
 	if (!s)
 		return cli_input_error(path, &err);
 	struct retention *ret = retention_compute(s, mode);
-	struct heap_classes *classes = heap_classes_compute(s);
-	struct class_stats *stats = !strcmp(by, "class") ? class_stats_compute(s, ret, classes) : NULL;
+	bool by_class = !strcmp(by, "class");
+	/* Classes appear in JSON objects and class rows; the text object table names nodes without them. */
+	struct heap_classes *classes = json || by_class ? heap_classes_compute(s) : NULL;
+	struct class_stats *stats = by_class ? class_stats_compute(s, ret, classes) : NULL;
 	struct top_report report = { path, s, ret, classes, stats, top, all };
 	if (json)
 		top_print_json(stdout, &report);
