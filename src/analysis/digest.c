@@ -10,13 +10,23 @@
 #include "detached.h"
 #include "summary.h"
 
-/* 32-bit fingerprint of a node's type and name, stable across snapshots of one process. */
-static uint32_t fingerprint(const struct heap_snapshot *s, uint32_t n)
+/* FNV-1a of every string, so that a node's fingerprint costs no pass over its name. */
+static uint32_t *string_hashes(const struct heap_snapshot *s)
 {
-	uint32_t h = 2166136261u ^ s->node_type[n];
-	for (const unsigned char *p = (const unsigned char *)heap_node_name(s, n); *p; p++)
-		h = (h ^ *p) * 16777619u;
+	uint32_t *h = lh_malloc((size_t)LH_MAX(s->string_count, 1) * sizeof(uint32_t));
+	for (uint32_t i = 0; i < s->string_count; i++) {
+		uint32_t x = 2166136261u;
+		for (const unsigned char *p = (const unsigned char *)heap_string(s, i); *p; p++)
+			x = (x ^ *p) * 16777619u;
+		h[i] = x;
+	}
 	return h;
+}
+
+/* 32-bit fingerprint of a node's type and name, stable across snapshots of one process. */
+static uint32_t fingerprint(const struct heap_snapshot *s, const uint32_t *hashes, uint32_t n)
+{
+	return (hashes[s->node_name[n]] ^ s->node_type[n]) * 16777619u;
 }
 
 static bool is_string_kind(enum heap_node_kind k)
@@ -26,16 +36,18 @@ static bool is_string_kind(enum heap_node_kind k)
 
 static void digest_roots(struct snapshot_digest *d, const struct heap_snapshot *s)
 {
-	struct summary_options none = { .top = 0 };
-	struct heap_summary *sum = heap_summary_compute(s, &none);
-	d->root_count = sum->root_count;
-	d->root_names = lh_calloc(LH_MAX(sum->root_count, 1), sizeof(char *));
-	d->root_edges = lh_calloc(LH_MAX(sum->root_count, 1), sizeof(uint64_t));
-	for (size_t i = 0; i < sum->root_count; i++) {
-		d->root_names[i] = lh_strdup(heap_node_name(s, sum->roots[i].node));
-		d->root_edges[i] = sum->roots[i].edges;
+	uint32_t gc_roots = summary_gc_roots(s);
+	if (gc_roots == UINT32_MAX)
+		return;
+	uint32_t begin = heap_edge_begin(s, gc_roots), end = heap_edge_end(s, gc_roots);
+	d->root_count = end - begin;
+	d->root_names = lh_calloc(LH_MAX(d->root_count, 1), sizeof(char *));
+	d->root_edges = lh_calloc(LH_MAX(d->root_count, 1), sizeof(uint64_t));
+	for (uint32_t e = begin; e < end; e++) {
+		uint32_t root = heap_edge_to(s, e);
+		d->root_names[e - begin] = lh_strdup(heap_node_name(s, root));
+		d->root_edges[e - begin] = heap_node_edge_count(s, root);
 	}
-	heap_summary_free(sum);
 }
 
 static void digest_classes_and_ids(struct snapshot_digest *d, const struct heap_snapshot *s, struct strmap *series)
@@ -86,13 +98,15 @@ static void digest_classes_and_ids(struct snapshot_digest *d, const struct heap_
 	d->id_class = lh_malloc(LH_MAX(d->id_count, 1) * sizeof(uint32_t));
 	d->id_size = lh_malloc(LH_MAX(d->id_count, 1) * sizeof(uint64_t));
 	d->id_type = lh_malloc(LH_MAX(d->id_count, 1));
+	uint32_t *hashes = string_hashes(s);
 	for (size_t i = 0; i < d->id_count; i++) {
 		uint32_t n = (uint32_t)keys[i];
-		d->ids[i] = (keys[i] & 0xffffffff00000000ull) | fingerprint(s, n);
+		d->ids[i] = (keys[i] & 0xffffffff00000000ull) | fingerprint(s, hashes, n);
 		d->id_class[i] = class_of[n];
 		d->id_size[i] = heap_node_self_size(s, n);
 		d->id_type[i] = s->node_type[n];
 	}
+	free(hashes);
 	free(keys);
 	free(class_of);
 }

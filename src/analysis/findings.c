@@ -70,7 +70,7 @@ static void handle_scope_rule(const struct heap_snapshot *s, const struct summar
 	    "so they live as long as the process. This is the classic pattern of a native addon that creates V8 "
 	    "handles (Local<T>, napi_value) in an async completion callback (uv_queue_work's after-work callback, "
 	    "a uv timer or async handle, a thread-safe function) without opening a v8::HandleScope or "
-	    "napi_open_handle_scope per callback. Each handle is a %d-byte slot in V8's native handle blocks, "
+	    "napi_open_handle_scope per callback. Each handle is one %d-byte slot in V8's native handle blocks, "
 	    "outside the JS heap: about %s here that no heap size in DevTools shows, and every handle "
 	    "keeps its target alive. Look at the native addons this process loads: their completion callbacks, "
 	    "and handles created there; compare snapshots over time (this count grows with each call).",

@@ -195,7 +195,7 @@ static void break_down(const struct heap_snapshot *s, uint32_t node, struct summ
 
 /* MARK: - GC roots and fan-out */
 
-static uint32_t find_gc_roots(const struct heap_snapshot *s)
+uint32_t summary_gc_roots(const struct heap_snapshot *s)
 {
 	for (uint32_t e = heap_edge_begin(s, s->root); e < heap_edge_end(s, s->root); e++) {
 		uint32_t t = heap_edge_to(s, e);
@@ -207,7 +207,7 @@ static uint32_t find_gc_roots(const struct heap_snapshot *s)
 
 static void list_roots(const struct heap_snapshot *s, struct heap_summary *sum)
 {
-	sum->gc_roots = find_gc_roots(s);
+	sum->gc_roots = summary_gc_roots(s);
 	if (sum->gc_roots == UINT32_MAX)
 		return;
 	uint32_t begin = heap_edge_begin(s, sum->gc_roots), end = heap_edge_end(s, sum->gc_roots);

@@ -88,6 +88,9 @@ void heap_summary_free(struct heap_summary *sum);
  */
 uint64_t summary_handle_bytes(const struct heap_snapshot *s, uint32_t root_node, uint64_t edges);
 
+/* Ordinal of the "(GC roots)" node (a synthetic child of the root), or UINT32_MAX. */
+uint32_t summary_gc_roots(const struct heap_snapshot *s);
+
 /* Share of all edges, in percent. */
 double summary_edge_share(const struct heap_snapshot *s, uint64_t edges);
 
