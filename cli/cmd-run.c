@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 static const char run_usage[] =
-	"usage: leakhound run [-o FILE] [--interval T] [--quiet] [--] CMD [ARGS...]\n"
+	"usage: leakhound run [-o FILE] [--interval T] [--js-frames] [--quiet] [--] CMD [ARGS...]\n"
 	"\n"
 	"Runs CMD with leakhound's allocation tracker preloaded and records, for\n"
 	"each call stack that allocates, its live bytes and blocks every interval,\n"
@@ -33,6 +33,8 @@ static const char run_usage[] =
 	"  -o, --output FILE   the trace file (default leakhound.lhtrace)\n"
 	"  --interval T        time between snapshots: 500ms, 1s, 2m (default 1s)\n"
 	"  -q, --quiet         no closing line on stderr\n"
+	"  --js-frames         for node: have V8 write its perf map (/tmp/perf-PID.map) so\n"
+	"                      that report names JavaScript frames by function and script\n"
 	"\n"
 	"Exit status: CMD's own; 128+N if a signal N ended it; 126/127 if it could\n"
 	"not be started; 3 or 4 for leakhound's own errors before it started.\n"
@@ -91,9 +93,24 @@ static bool find_preload(char *out, size_t size)
 	return access(out, R_OK) == 0;
 }
 
-LH_NORETURN static void exec_child(char **cmd, const char *preload, const char *trace, unsigned long long ms)
+/* V8 flags that make node write /tmp/perf-PID.map, one line per JS function, interpreted ones included. */
+static void ask_node_for_a_perf_map(void)
+{
+	static const char flags[] = "--perf-basic-prof-only-functions --interpreted-frames-native-stack";
+	const char *old = getenv("NODE_OPTIONS");
+	size_t n = (old ? strlen(old) : 0) + sizeof(flags) + 1;
+	char *value = lh_malloc(n);
+	snprintf(value, n, "%s%s%s", old ? old : "", old && *old ? " " : "", flags);
+	setenv("NODE_OPTIONS", value, 1);
+	free(value);
+}
+
+LH_NORETURN static void exec_child(char **cmd, const char *preload, const char *trace, unsigned long long ms,
+				   bool js_frames)
 {
 	char buf[PATH_MAX * 2 + 2];
+	if (js_frames)
+		ask_node_for_a_perf_map();
 	const char *old = getenv("LD_PRELOAD");
 	if (old && *old)
 		snprintf(buf, sizeof(buf), "%s:%s", preload, old);
@@ -113,9 +130,10 @@ LH_NORETURN static void exec_child(char **cmd, const char *preload, const char *
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_INTERVAL = 256, OPT_HELP };
+	enum { OPT_INTERVAL = 256, OPT_JS_FRAMES, OPT_HELP };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "js-frames", no_argument, NULL, OPT_JS_FRAMES },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -123,7 +141,7 @@ int cmd_run(int argc, char **argv)
 	};
 	const char *output = "leakhound.lhtrace";
 	unsigned long long interval_ms = 1000;
-	bool quiet = false;
+	bool quiet = false, js_frames = false;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -131,6 +149,7 @@ int cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'o': output = optarg; break;
 		case 'q': quiet = true; break;
+		case OPT_JS_FRAMES: js_frames = true; break;
 		case OPT_INTERVAL:
 			if (!parse_interval(optarg, &interval_ms))
 				return cli_usage_error("--interval takes a time from 10ms to 24h such as 500ms, 1s or 2m, not '%s'",
@@ -181,7 +200,7 @@ int cmd_run(int argc, char **argv)
 	if (child_pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		exec_child(cmd, preload, trace, interval_ms);
+		exec_child(cmd, preload, trace, interval_ms, js_frames);
 	}
 	sigaction(SIGTERM, &forward, NULL);
 	sigaction(SIGHUP, &forward, NULL);

@@ -24,6 +24,8 @@ struct symbolizer {
 	size_t cache_cap, cache_count;
 	char *(*demangle)(const char *, char *, size_t *, int *);
 	void *libstdcxx;
+	struct jit_symbol { uint64_t start, end; char *name; } *jit; /* V8's perf map, by start */
+	size_t jit_count;
 };
 
 static const Dwfl_Callbacks offline_callbacks = {
@@ -49,6 +51,57 @@ static bool is_runtime_module(const char *name)
 	return false;
 }
 
+static int by_start(const void *a, const void *b)
+{
+	const struct jit_symbol *x = a, *y = b;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * Reads /tmp/perf-PID.map, which node writes under `run --js-frames`: a line
+ * "START SIZE NAME" (hex, hex, text) per JIT-compiled or interpreted JS
+ * function. A missing or odd file just leaves JS frames unnamed.
+ */
+static void load_perf_map(struct symbolizer *s, uint64_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/perf-%llu.map", (unsigned long long)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	size_t cap = 0;
+	char line[4096];
+	while (fgets(line, sizeof(line), f)) {
+		char *end;
+		uint64_t start = strtoull(line, &end, 16);
+		uint64_t size = strtoull(end, &end, 16);
+		while (*end == ' ')
+			end++;
+		end[strcspn(end, "\n")] = '\0';
+		if (!size || !*end || start + size < start)
+			continue;
+		lh_grow((void **)&s->jit, &cap, s->jit_count + 1, sizeof(*s->jit));
+		s->jit[s->jit_count++] = (struct jit_symbol){ start, start + size, lh_strdup(end) };
+	}
+	fclose(f);
+	if (s->jit_count)
+		qsort(s->jit, s->jit_count, sizeof(*s->jit), by_start);
+}
+
+/* The JS function whose code holds pc (the latest one mapped there: V8 reuses code space), or NULL. */
+static const char *jit_function(const struct symbolizer *s, uint64_t pc)
+{
+	size_t lo = 0, hi = s->jit_count;
+	while (lo < hi) { /* the first entry starting after pc */
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->jit[mid].start <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && pc < s->jit[lo - 1].end ? s->jit[lo - 1].name : NULL;
+}
+
 struct symbolizer *symbolizer_new(const struct trace *t)
 {
 	struct symbolizer *s = lh_calloc(1, sizeof(*s));
@@ -69,6 +122,7 @@ struct symbolizer *symbolizer_new(const struct trace *t)
 		*(void **)&s->demangle = dlsym(s->libstdcxx, "__cxa_demangle");
 	s->cache_cap = 1024;
 	s->cache = lh_calloc(s->cache_cap, sizeof(*s->cache));
+	load_perf_map(s, t->pid);
 	return s;
 }
 
@@ -127,8 +181,12 @@ static void resolve(struct symbolizer *s, uint64_t ret, struct sym_frame *f)
 		f->runtime = is_runtime_module(f->module);
 	}
 	Dwfl_Module *mod = s->dwfl ? dwfl_addrmodule(s->dwfl, pc) : NULL;
-	if (!mod)
+	if (!mod) {
+		f->function = tm ? NULL : intern(s, jit_function(s, pc));
+		if (f->function)
+			f->module = intern(s, "[JIT]");
 		return;
+	}
 	const char *name = dwarf_function(mod, pc);
 	if (!name) {
 		GElf_Off off;
@@ -196,6 +254,9 @@ void symbolizer_free(struct symbolizer *s)
 	if (s->libstdcxx)
 		dlclose(s->libstdcxx);
 	strmap_free(&s->strings);
+	for (size_t i = 0; i < s->jit_count; i++)
+		free(s->jit[i].name);
+	free(s->jit);
 	for (size_t i = 0; i < s->cache_cap; i++)
 		free(s->cache[i].frame);
 	free(s->cache);

@@ -9,7 +9,9 @@
  * file:line. Without DWARF the ELF symbol tables (.symtab, .dynsym) still
  * name the function; with no symbol either, the frame is module+offset.
  * C++ names are demangled with libstdc++'s __cxa_demangle when that
- * library can be loaded (optional: leakhound does not link it).
+ * library can be loaded (optional: leakhound does not link it). Frames in
+ * no module are JIT code: with node's perf map (/tmp/perf-PID.map, written
+ * under `run --js-frames`) they get the JS function's name and script.
  *
  * The modules must still be on disk at the same paths (report on the
  * machine that ran the program, before upgrading it).
