@@ -46,7 +46,7 @@ enum cli_option_kind {
 	CLI_FLAG,       /* bool *: set to true */
 	CLI_COUNT,      /* size_t *: a count from 1 to 1000000 */
 	CLI_NUMBER,     /* uint64_t *: a positive whole number */
-	CLI_BYTES,      /* uint64_t *: a byte count */
+	CLI_BYTES,      /* uint64_t *: a byte count, with an optional K, M or G (binary) suffix */
 	CLI_RETENTION,  /* enum retention_mode * */
 	CLI_CHOICE,     /* const char **: one of the words in `choices`, space-separated */
 };

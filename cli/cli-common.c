@@ -5,6 +5,7 @@
 #include "builtin.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <time.h>
@@ -113,6 +114,27 @@ bool cli_parse_retention(const char *value, enum retention_mode *mode)
 	return false;
 }
 
+/* Applies a size suffix (K, KB, KiB, M, ... G: binary units) at *end, advancing past it; sets errno on overflow. */
+static unsigned long long scale_by_unit(unsigned long long v, char **end)
+{
+	static const char units[] = "KMG";
+	const char *u = strchr(units, (*end)[0] & ~0x20);
+	if (!**end || !u)
+		return v;
+	unsigned shift = 10 * (unsigned)(u - units + 1);
+	char *p = *end + 1;
+	if ((*p & ~0x20) == 'I')
+		p++;
+	if ((*p & ~0x20) == 'B')
+		p++;
+	*end = p;
+	if (v > (ULLONG_MAX >> shift)) {
+		errno = ERANGE;
+		return v;
+	}
+	return v << shift;
+}
+
 static bool set_option(const struct cli_option *o, const char *value)
 {
 	char flag[64];
@@ -129,6 +151,8 @@ static bool set_option(const struct cli_option *o, const char *value)
 		errno = 0;
 		unsigned long long v = strtoull(value, &end, 10);
 		bool positive = o->kind == CLI_NUMBER;
+		if (!positive && !errno && end != value)
+			v = scale_by_unit(v, &end);
 		if (errno || end == value || *end || value[0] == '-' || (positive && v == 0)) {
 			cli_usage_error("%s expects %s, not '%s'", flag, positive ? "a positive number" : "a byte count",
 					value);

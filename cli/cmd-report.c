@@ -1,9 +1,8 @@
 /*
- * cmd-report.c - `leakhound report [--json] [--top N] [--stacks N] FILE.lhtrace`.
+ * cmd-report.c - `leakhound report [--json] [--top N] [--stacks N] [--min-growth SIZE] FILE.lhtrace`.
  */
 #include "builtin.h"
 
-#include <getopt.h>
 
 #include "../src/report/trace_report.h"
 #include "../src/trace/growth.h"
@@ -11,7 +10,7 @@
 #include "../src/trace/trace_reader.h"
 
 static const char report_usage[] =
-	"usage: leakhound report [--json] [--top N] [--stacks N] FILE.lhtrace\n"
+	"usage: leakhound report [--json] [--top N] [--stacks N] [--min-growth SIZE] FILE.lhtrace\n"
 	"\n"
 	"Reads a native allocation trace made by 'leakhound run' and prints the\n"
 	"peak and final live memory, then the allocation sites (the innermost\n"
@@ -23,44 +22,25 @@ static const char report_usage[] =
 	"\n"
 	"  --json       machine-readable output (same facts)\n"
 	"  --top N      allocation sites shown (default 10)\n"
-	"  --stacks N   call stacks shown under each site (default 3)\n";
+	"  --stacks N   call stacks shown under each site (default 3)\n"
+	"  --min-growth SIZE  leave out sites whose live bytes grew less over the run\n"
+	"               (a byte count, or with KB, MB, GB: binary units)\n";
 
 int cmd_report(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_TOP, OPT_STACKS, OPT_HELP };
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "top", required_argument, NULL, OPT_TOP },
-		{ "stacks", required_argument, NULL, OPT_STACKS },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool json = false;
 	size_t top = 10, stacks = 3;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+", options, NULL)) != -1) {
-		switch (c) {
-		case OPT_JSON: json = true; break;
-		case OPT_TOP:
-			if (!cli_parse_count("--top", optarg, &top))
-				return LH_EXIT_USAGE;
-			break;
-		case OPT_STACKS:
-			if (!cli_parse_count("--stacks", optarg, &stacks))
-				return LH_EXIT_USAGE;
-			break;
-		case OPT_HELP:
-			fputs(report_usage, stdout);
-			return cli_finish_output(LH_EXIT_OK);
-		default:
-			return cli_usage_error("report: unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (argc - optind != 1)
-		return cli_usage_error("report takes exactly one trace file (made by 'leakhound run -o FILE')");
-	const char *path = argv[optind];
+	uint64_t min_growth = 0;
+	const struct cli_option options[] = {
+		{ "json", CLI_FLAG, &json, NULL },
+		{ "top", CLI_COUNT, &top, NULL },
+		{ "stacks", CLI_COUNT, &stacks, NULL },
+		{ "min-growth", CLI_BYTES, &min_growth, NULL },
+	};
+	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), report_usage, 1, 1, &first);
+	if (status >= 0)
+		return status;
+	const char *path = argv[first];
 
 	struct lh_error err = { 0 };
 	struct trace *t = trace_read(path, &err);
@@ -68,7 +48,7 @@ int cmd_report(int argc, char **argv)
 		return cli_input_error(path, &err);
 	struct symbolizer *sym = symbolizer_new(t);
 	struct growth *g = growth_compute(t, sym);
-	struct trace_report report = { path, t, g, sym, top, stacks };
+	struct trace_report report = { path, t, g, sym, top, stacks, (int64_t)LH_MIN(min_growth, (uint64_t)INT64_MAX) };
 	if (json)
 		trace_print_json(stdout, &report);
 	else

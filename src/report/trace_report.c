@@ -78,6 +78,19 @@ static void print_stack(FILE *out, const struct trace_report *r, const struct gr
 	}
 }
 
+/* The sites to show: ranked, at most r->top, none below --min-growth. The caller frees the array. */
+static const struct growth_site **shown_sites(const struct trace_report *r, size_t *count)
+{
+	const struct growth *g = r->growth;
+	const struct growth_site **out = lh_malloc(LH_MAX(LH_MIN(r->top, g->site_count), 1) * sizeof(*out));
+	size_t n = 0;
+	for (size_t i = 0; i < g->site_count && n < r->top; i++)
+		if (g->sites[i].c.growth_bytes >= r->min_growth)
+			out[n++] = &g->sites[i];
+	*count = n;
+	return out;
+}
+
 void trace_print_text(FILE *out, const struct trace_report *r)
 {
 	const struct trace *t = r->trace;
@@ -101,16 +114,18 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 	fprintf(out, "Allocations:  %s, frees %s\n", fmt_count(a, sizeof(a), last->allocs),
 		fmt_count(b, sizeof(b), last->frees));
 
-	size_t shown = LH_MIN(r->top, g->site_count);
-	fprintf(out, "\nAllocation sites ranked by growth (%zu of %zu):\n", shown, g->site_count);
+	size_t count;
+	const struct growth_site **sites = shown_sites(r, &count);
+	fprintf(out, "\nAllocation sites ranked by growth (%zu of %zu%s):\n", count, g->site_count,
+		r->min_growth > 0 ? ", past --min-growth" : "");
 	static const char *const headers[] = { ">#", ">Growth", ">Over run", ">Live B at end", ">Blocks",
 					       ">At peak", ">Allocs", "Site" };
 	struct table tab;
 	table_init(&tab, 8, headers);
 	table_limit_width(&tab, 7, 100);
 	char site[1200], rank[32], e[64], f[64];
-	for (size_t i = 0; i < shown; i++) {
-		const struct growth_site *s = &g->sites[i];
+	for (size_t i = 0; i < count; i++) {
+		const struct growth_site *s = sites[i];
 		snprintf(rank, sizeof(rank), "%zu", i + 1);
 		table_add_row(&tab, rank, rate_text(a, sizeof(a), s->c.slope),
 			      signed_bytes(b, sizeof(b), s->c.growth_bytes),
@@ -122,8 +137,8 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 	table_print(&tab, out, "  ");
 	table_free(&tab);
 
-	for (size_t i = 0; i < shown; i++) {
-		const struct growth_site *s = &g->sites[i];
+	for (size_t i = 0; i < count; i++) {
+		const struct growth_site *s = sites[i];
 		fprintf(out, "\n#%zu %s\n", i + 1, site_text(site, sizeof(site), s));
 		fprintf(out, "  %s B in %s block%s live at end, %s over the run (%s), %s at peak; %s allocations, %s frees; %zu stack%s\n",
 			fmt_count(a, sizeof(a), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
@@ -137,6 +152,7 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 		if (stacks < s->stack_count)
 			fprintf(out, "    ... %zu more stacks (--stacks N shows more)\n", s->stack_count - stacks);
 	}
+	free(sites);
 }
 
 static void json_frame(struct json_writer *w, uint64_t ret, const struct sym_frame *f)
@@ -193,8 +209,10 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	jw_key_uint(&w, "site_count", g->site_count);
 	jw_key(&w, "sites");
 	jw_array_begin(&w);
-	for (size_t i = 0; i < LH_MIN(r->top, g->site_count); i++) {
-		const struct growth_site *s = &g->sites[i];
+	size_t count;
+	const struct growth_site **sites = shown_sites(r, &count);
+	for (size_t i = 0; i < count; i++) {
+		const struct growth_site *s = sites[i];
 		jw_object_begin(&w);
 		jw_key_bool(&w, "stack_table_full", s->table_full);
 		jw_key(&w, "site");
@@ -221,6 +239,7 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 		jw_array_end(&w);
 		jw_object_end(&w);
 	}
+	free(sites);
 	jw_array_end(&w);
 	jw_object_end(&w);
 }

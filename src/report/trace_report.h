@@ -15,6 +15,7 @@ struct trace_report {
 	struct symbolizer *sym;
 	size_t top;             /* sites shown */
 	size_t stacks_per_site; /* stacks shown under each site */
+	int64_t min_growth;     /* sites whose live bytes grew less over the run are left out */
 };
 
 void trace_print_text(FILE *out, const struct trace_report *r);

@@ -40,6 +40,13 @@ first=$(grep -m1 -E '^ +1 ' "$TEST_TMP/out")
 [[ $first == *"leak.c:$line"* && $first == *"30,000"* ]] || fail "text report's first site: $first"
 grep -q "complete: the program exited normally" "$TEST_TMP/out" || fail "text report: no completeness line"
 
+# --min-growth: the leak grew by exactly 30,000 bytes, so it stays at that threshold and goes one byte past it.
+expect_status 0 "$LEAKHOUND" report --json --min-growth 30000 "$TEST_TMP/t.lhtrace"
+grep -q "leak.c" "$TEST_TMP/out" || fail "--min-growth 30000 dropped the 30,000-byte leak"
+expect_status 0 "$LEAKHOUND" report --json --min-growth 30001 "$TEST_TMP/t.lhtrace"
+! grep -q "\"line\": $line" "$TEST_TMP/out" || fail "--min-growth 30001 kept the 30,000-byte leak"
+expect_status 3 "$LEAKHOUND" report --min-growth lots "$TEST_TMP/t.lhtrace"
+
 # Bad input and bad command lines.
 echo "not a trace" >"$TEST_TMP/bad.lhtrace"
 expect_status 2 "$LEAKHOUND" report "$TEST_TMP/bad.lhtrace"
