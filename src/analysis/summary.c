@@ -242,7 +242,8 @@ struct heap_summary *heap_summary_compute(const struct heap_snapshot *s, const s
 {
 	struct heap_summary *sum = lh_calloc(1, sizeof(*sum));
 	count_types(s, sum);
-	count_classes(s, sum, opts->top);
+	if (opts->top) /* no ranked tables wanted (as by `roots`): spare the class inference */
+		count_classes(s, sum, opts->top);
 	list_roots(s, sum);
 	rank_fanout(s, sum, opts->top);
 	return sum;

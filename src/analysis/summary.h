@@ -56,7 +56,7 @@ struct summary_fanout {
 };
 
 struct summary_options {
-	size_t top;                /* rows per ranked table */
+	size_t top;                /* rows per ranked table; 0: no class or fan-out tables at all */
 };
 
 struct heap_summary {

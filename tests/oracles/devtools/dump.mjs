@@ -9,13 +9,15 @@
 // every node in snapshot order: id, self size (after DevTools' shallow-size
 // transfer), retained size, distance, immediate dominator's id and the Summary
 // view class name. Output format: see README.md.
-import {once} from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import zlib from 'node:zlib';
 
+import writeColumnsModule from '../write-columns.cjs';
 import {build} from './build.mjs';
+
+const {writeColumns} = writeColumnsModule;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ORACLE = 'devtools';
@@ -164,42 +166,7 @@ async function main() {
   };
   const columns = [ids, selfSizes, s.retainedSizes, s.nodeDistances, domIds, ...(classes ? [classes] : [])];
 
-  const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
-  const write = async str => {
-    if (!out.write(str)) {
-      await once(out, 'drain');
-    }
-  };
-  const BATCH = 20000;
-  if (opts.format === 'json') {
-    // One object: the header's keys, then one array per field, indexed by node ordinal.
-    await write(JSON.stringify(header).slice(0, -1));
-    for (let f = 0; f < header.fields.length; f++) {
-      const col = columns[f];
-      await write(`,\n${JSON.stringify(header.fields[f])}:[`);
-      for (let i = 0; i < n; i += BATCH) {
-        const part = Array.prototype.slice.call(col, i, Math.min(n, i + BATCH));
-        await write((i ? ',' : '') + JSON.stringify(part).slice(1, -1));
-      }
-      await write(']');
-    }
-    await write('}\n');
-  } else {
-    // First line: the header; then one JSON array per node, in `fields` order.
-    await write(JSON.stringify(header) + '\n');
-    for (let i = 0; i < n; i += BATCH) {
-      const end = Math.min(n, i + BATCH);
-      let chunk = '';
-      for (let j = i; j < end; j++) {
-        chunk += JSON.stringify(columns.map(c => c[j])) + '\n';
-      }
-      await write(chunk);
-    }
-  }
-  if (out !== process.stdout) {
-    out.end();
-    await once(out, 'finish');
-  }
+  await writeColumns(opts.out, opts.format, header, columns, n);
   if (!opts.quiet) {
     process.stderr.write(`devtools oracle: ${n} nodes, load+analyse ${((t1 - t0) / 1000).toFixed(2)} s, ` +
                          `write ${((performance.now() - t1) / 1000).toFixed(2)} s\n`);

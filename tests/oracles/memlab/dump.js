@@ -12,11 +12,11 @@
 // set, this script points TMPDIR at a fresh scratch directory (removed on exit).
 // A .gz FILE is decompressed into that directory first (memlab reads plain files).
 'use strict';
+const {writeColumns} = require('../write-columns.cjs');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const zlib = require('zlib');
-const {once} = require('events');
 
 const ORACLE = 'memlab';
 
@@ -224,40 +224,7 @@ async function main() {
   };
   const columns = [ids, selfSizes, retained, domIds, pathLength, pathParentIds, ...(edgeType ? [edgeType, edgeName] : [])];
 
-  const out = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
-  const write = async str => {
-    if (!out.write(str)) {
-      await once(out, 'drain');
-    }
-  };
-  const BATCH = 20000;
-  if (opts.format === 'json') {
-    await write(JSON.stringify(header).slice(0, -1));
-    for (let f = 0; f < header.fields.length; f++) {
-      const col = columns[f];
-      await write(`,\n${JSON.stringify(header.fields[f])}:[`);
-      for (let i = 0; i < n; i += BATCH) {
-        const part = Array.prototype.slice.call(col, i, Math.min(n, i + BATCH));
-        await write((i ? ',' : '') + JSON.stringify(part).slice(1, -1));
-      }
-      await write(']');
-    }
-    await write('}\n');
-  } else {
-    await write(JSON.stringify(header) + '\n');
-    for (let i = 0; i < n; i += BATCH) {
-      const end = Math.min(n, i + BATCH);
-      let chunk = '';
-      for (let j = i; j < end; j++) {
-        chunk += JSON.stringify(columns.map(c => c[j])) + '\n';
-      }
-      await write(chunk);
-    }
-  }
-  if (out !== process.stdout) {
-    out.end();
-    await once(out, 'finish');
-  }
+  await writeColumns(opts.out, opts.format, header, columns, n);
   if (!opts.quiet) {
     process.stderr.write(`memlab oracle: ${n} nodes, load+analyse ${((t1 - t0) / 1000).toFixed(2)} s, ` +
                          `write ${((performance.now() - t1) / 1000).toFixed(2)} s\n`);
