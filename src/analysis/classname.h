@@ -6,9 +6,10 @@
  * (with "<div class=...>" trimmed to "<div>"), code as "(compiled code)",
  * closures as "Function", regexps as "RegExp" and everything else as
  * "(<type>)". leakhound uses the same names so that its tables can be read
- * next to DevTools'. (DevTools' further split of plain Objects by inferred
- * property sets, "{a, b}", is not applied: leakhound reports them as
- * "Object".)
+ * next to DevTools'. These are the classes a node has on its own; the
+ * classes of a whole snapshot, with DevTools' split of plain Objects by
+ * inferred property sets ("{a, b}") and its "Detached " prefix, are in
+ * classes.h.
  */
 #ifndef LH_ANALYSIS_CLASSNAME_H
 #define LH_ANALYSIS_CLASSNAME_H
