@@ -56,7 +56,8 @@ demo: deps
 
 unit: $(UNIT_BIN)
 
-test: deps
+test:
+	@bash scripts/setup-deps.sh --tests
 	@$(MAKE) --no-print-directory all unit
 	@LEAKHOUND_BUILD=$(BUILD) bash tests/run.sh
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages leakhound needs to build, test and fuzz, and only
 # those that are missing, so a machine that has them all is left untouched.
+# usage: scripts/setup-deps.sh [--tests]   (--tests: also the test oracles' npm packages)
 set -euo pipefail
 
 packages=(
@@ -29,7 +30,9 @@ fi
 command -v node >/dev/null || { echo "setup: node (20.x) is required for the tests and is not on PATH" >&2; exit 1; }
 [ -f /usr/include/node/node.h ] || { echo "setup: Node.js headers (/usr/include/node) are required" >&2; exit 1; }
 
-# The test oracles' npm packages (DevTools' heap snapshot code, memlab), pinned by their lock files.
+# With --tests: the test oracles' npm packages (DevTools' heap snapshot code, memlab), pinned by
+# their lock files. `make demo` does not need them.
+[ "${1:-}" = "--tests" ] || exit 0
 root=$(cd "$(dirname "$0")/.." && pwd)
 for oracle in "$root/tests/oracles/devtools" "$root/tests/oracles/memlab"; do
 	if [ -f "$oracle/package-lock.json" ] && [ ! -d "$oracle/node_modules" ]; then
