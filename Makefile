@@ -51,8 +51,8 @@ deps:
 	@bash scripts/setup-deps.sh
 
 demo: deps
-	@$(MAKE) --no-print-directory all
-	./$(BUILD)/leakhound summary examples/handle-scope-leak/leak.heapsnapshot.gz
+	@$(MAKE) --no-print-directory -s all >/dev/null
+	@./$(BUILD)/leakhound summary examples/handle-scope-leak/leak.heapsnapshot.gz
 
 unit: $(UNIT_BIN)
 
