@@ -127,13 +127,6 @@ struct reader {
 
 /* MARK: - Faults */
 
-static uint64_t token_offset(const struct reader *r)
-{
-	if (!r->js.token)
-		return LH_NO_OFFSET;
-	return r->js.base + (uint64_t)(r->js.token - r->js.buf);
-}
-
 static void LH_PRINTF(3, 4) fault(struct reader *r, uint64_t offset, const char *fmt, ...)
 {
 	r->faults++;
