@@ -106,7 +106,7 @@ int cmd_diff(int argc, char **argv)
 		compare_digests(&a, &b, classes.count, &cmp);
 		struct retention *ret = retention_compute(after, RETENTION_DEVTOOLS);
 		uint32_t *largest = lh_malloc(o.top * sizeof(uint32_t));
-		size_t largest_count = compare_largest_new(after, ret, &a, o.top, largest);
+		size_t largest_count = compare_largest_new(after, ret, &a, &b, o.top, largest);
 		struct diff_report report = { &a, &b, &classes, &cmp, after, ret, largest, largest_count, o.top };
 		if (o.json)
 			diff_print_json(stdout, &report);

@@ -59,11 +59,13 @@ void compare_free(struct compare *c)
 }
 
 size_t compare_largest_new(const struct heap_snapshot *s, const struct retention *r,
-			   const struct snapshot_digest *before, size_t top, uint32_t *out)
+			   const struct snapshot_digest *before, const struct snapshot_digest *after, size_t top,
+			   uint32_t *out)
 {
 	size_t kept = 0;
 	for (uint32_t n = 0; n < s->node_count && top; n++) {
-		if (heap_node_kind(s, n) == HEAP_NODE_SYNTHETIC || digest_find(before, s->node_id[n]) != SIZE_MAX)
+		if (heap_node_kind(s, n) == HEAP_NODE_SYNTHETIC ||
+		    digest_same_object_in(after, digest_find(after, s->node_id[n]), before))
 			continue;
 		uint64_t size = r->retained_size[n];
 		if (kept == top && size <= r->retained_size[out[kept - 1]])

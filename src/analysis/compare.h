@@ -36,10 +36,12 @@ void compare_digests(const struct snapshot_digest *before, const struct snapshot
 void compare_free(struct compare *c);
 
 /*
- * The `top` nodes of the newer snapshot s that are new (not in `before`),
- * largest retained size first; returns how many were written to out.
+ * The `top` nodes of the newer snapshot s (digested as `after`) that are
+ * new (not in `before`, by the same rule as compare_digests), largest
+ * retained size first; returns how many were written to out.
  */
 size_t compare_largest_new(const struct heap_snapshot *s, const struct retention *r,
-			   const struct snapshot_digest *before, size_t top, uint32_t *out);
+			   const struct snapshot_digest *before, const struct snapshot_digest *after, size_t top,
+			   uint32_t *out);
 
 #endif

@@ -169,6 +169,12 @@ size_t digest_find(const struct snapshot_digest *d, uint32_t id)
 	return lo < d->id_count && (uint32_t)(d->ids[lo] >> 32) == id ? lo : SIZE_MAX;
 }
 
+bool digest_same_object_in(const struct snapshot_digest *a, size_t at, const struct snapshot_digest *b)
+{
+	size_t there = digest_find(b, (uint32_t)(a->ids[at] >> 32));
+	return there != SIZE_MAX && b->ids[there] == a->ids[at];
+}
+
 bool digest_same_process(const struct snapshot_digest *a, const struct snapshot_digest *b, struct lh_error *err)
 {
 	if (b->max_id < a->max_id)

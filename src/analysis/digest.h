@@ -57,6 +57,13 @@ void digest_drop_ids(struct snapshot_digest *d);
 size_t digest_find(const struct snapshot_digest *d, uint32_t id);
 
 /*
+ * Whether the object of entry `at` of digest a is also in digest b: the
+ * same id naming the same kind of object (V8 can give a dead object's id
+ * to a new one at its address).
+ */
+bool digest_same_object_in(const struct snapshot_digest *a, size_t at, const struct snapshot_digest *b);
+
+/*
  * Whether b can be a later snapshot of the process that wrote a: V8's
  * object ids (odd; embedders number theirs apart) only grow, and an id both
  * share names the same kind of object (1 in 20 may differ: V8 renames a
