@@ -331,11 +331,12 @@ static bool map_remove(uintptr_t addr, struct block *out)
 
 /* ---- the calls preload.c makes ---- */
 
-void tracker_alloc(void *p, size_t size)
+uint32_t tracker_alloc(void *p, size_t size)
 {
 	uint32_t stack = capture_stack();
 	charge_alloc(size, stack);
 	map_insert((uintptr_t)p, size, stack);
+	return stack;
 }
 
 void tracker_free(void *p)

@@ -45,8 +45,8 @@ extern struct tracker_totals tracker_totals;
 /* Maps the tables. False if the kernel refuses the memory (tracking stays off). */
 bool tracker_init(uintptr_t self_lo, uintptr_t self_hi);
 
-/* Records a new live block of size bytes at p, allocated from the calling stack. */
-void tracker_alloc(void *p, size_t size);
+/* Records a new live block of size bytes at p, allocated from the calling stack; returns the stack's id. */
+uint32_t tracker_alloc(void *p, size_t size);
 /* Forgets the block at p (before it is freed). Unknown pointers are ignored. */
 void tracker_free(void *p);
 /*
