@@ -339,14 +339,24 @@ static uint8_t *strongly_referred(const struct heap_snapshot *s)
 
 /* MARK: - Lengauer-Tarjan */
 
+/*
+ * Memory is the constraint here (10^7-10^8 nodes), so the textbook arrays
+ * are folded together without changing a single result:
+ *   - ancestor[] holds the DFS parent until a vertex is linked into the
+ *     forest (the linked bit tells which), so there is no parent[] array;
+ *   - a vertex's bucket link lives in dom[], which is written only once the
+ *     vertex has left its bucket;
+ *   - path compression reverses the ancestor links on the way up instead
+ *     of keeping a stack.
+ */
 struct lengauer_tarjan {
 	const struct heap_snapshot *s;
 	const uint8_t *essential;
 	const struct retainers *ret;
-	uint32_t *parent, *ancestor, *vertex, *label, *semi, *dom;
-	uint32_t *next_edge;          /* DFS cursor per ordinal */
-	uint32_t *stack;              /* path compression */
-	uint32_t *bucket_head, *bucket_next;
+	uint32_t *ancestor, *vertex, *label, *semi, *dom;
+	uint8_t *linked;
+	uint32_t *next_edge;          /* DFS cursor per ordinal, during numbering only */
+	uint32_t *bucket_head;
 	uint32_t n;                   /* vertices numbered so far */
 };
 
@@ -361,14 +371,14 @@ static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
 			lt->semi[v] = ++lt->n;
 			lt->vertex[lt->n] = lt->label[v] = v;
 		}
-		uint32_t next = lt->parent[v], o = v - 1, end = heap_edge_end(s, o);
+		uint32_t next = lt->ancestor[v], o = v - 1, end = heap_edge_end(s, o);
 		for (; lt->next_edge[o] < end; lt->next_edge[o]++) {
 			uint32_t e = lt->next_edge[o];
 			if (!bit_get(lt->essential, e))
 				continue;
 			uint32_t w = heap_edge_to(s, e) + 1;
 			if (!lt->semi[w]) {
-				lt->parent[w] = v;
+				lt->ancestor[w] = v;
 				lt->next_edge[w - 1] = heap_edge_begin(s, w - 1);
 				next = w;
 				break;
@@ -378,26 +388,32 @@ static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
 	}
 }
 
+/* v is linked and so is its ancestor. */
 static void lt_compress(struct lengauer_tarjan *lt, uint32_t v)
 {
-	size_t sp = 0;
-	while (lt->ancestor[lt->ancestor[v]]) {
-		lt->stack[++sp] = v;
-		v = lt->ancestor[v];
+	uint32_t *ancestor = lt->ancestor, below = 0, x = v;
+	while (bit_get(lt->linked, ancestor[x])) {
+		uint32_t up = ancestor[x];
+		ancestor[x] = below;
+		below = x;
+		x = up;
 	}
-	while (sp) {
-		uint32_t w = lt->stack[sp--];
-		if (lt->semi[lt->label[lt->ancestor[w]]] < lt->semi[lt->label[w]])
-			lt->label[w] = lt->label[lt->ancestor[w]];
-		lt->ancestor[w] = lt->ancestor[lt->ancestor[w]];
+	for (uint32_t up = x; below;) {
+		uint32_t w = below;
+		below = ancestor[w];
+		if (lt->semi[lt->label[up]] < lt->semi[lt->label[w]])
+			lt->label[w] = lt->label[up];
+		ancestor[w] = ancestor[up];
+		up = w;
 	}
 }
 
 static uint32_t lt_eval(struct lengauer_tarjan *lt, uint32_t v)
 {
-	if (!lt->ancestor[v])
+	if (!bit_get(lt->linked, v))
 		return v;
-	lt_compress(lt, v);
+	if (bit_get(lt->linked, lt->ancestor[v]))
+		lt_compress(lt, v);
 	return lt->label[v];
 }
 
@@ -415,7 +431,7 @@ static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_m
 			bool orphan = referred ? !bit_get(referred, v - 1)
 					       : lt->ret->first[v - 1] == lt->ret->first[v];
 			if (orphan) {
-				lt->parent[v] = r;
+				lt->ancestor[v] = r;
 				lt_dfs(lt, v);
 			}
 		}
@@ -424,7 +440,7 @@ static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_m
 	/* Then whatever is left (cliques retaining one another) hangs directly under the root. */
 	for (uint32_t v = 1; v <= s->node_count && lt->n < s->node_count; v++) {
 		if (!lt->semi[v]) {
-			lt->parent[v] = r;
+			lt->ancestor[v] = r;
 			lt->semi[v] = ++lt->n;
 			lt->vertex[lt->n] = lt->label[v] = v;
 		}
@@ -445,15 +461,23 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 				lt->semi[w] = lt->semi[u];
 		}
 		uint32_t sd = lt->vertex[lt->semi[w]];
-		lt->bucket_next[w] = lt->bucket_head[sd];
+		lt->dom[w] = lt->bucket_head[sd];
 		lt->bucket_head[sd] = w;
-		lt->ancestor[w] = lt->parent[w]; /* link */
-		uint32_t p = lt->parent[w];
-		for (uint32_t v = lt->bucket_head[p]; v; v = lt->bucket_next[v]) {
+		uint32_t p = lt->ancestor[w];
+		bit_set(lt->linked, w);
+		for (uint32_t v = lt->bucket_head[p], next; v; v = next) {
+			next = lt->dom[v];
 			uint32_t u = lt_eval(lt, v);
 			lt->dom[v] = lt->semi[u] < lt->semi[v] ? u : p;
 		}
 		lt->bucket_head[p] = 0;
+	}
+	/* Buckets never emptied (their owner has no DFS child) leave their members without a dominator yet. */
+	for (uint32_t v = 1; v <= lt->s->node_count; v++) {
+		for (uint32_t m = lt->bucket_head[v], next; m; m = next) {
+			next = lt->dom[m];
+			lt->dom[m] = 0;
+		}
 	}
 	lt->dom[0] = lt->dom[r] = r;
 	for (uint32_t i = 2; i <= lt->n; i++) {
@@ -463,52 +487,57 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 	}
 }
 
-/* Fills out->dominator, out->retained_size (from out->self_size) and out->unreachable. */
-static void dominators(const struct heap_snapshot *s, enum retention_mode mode, const uint8_t *essential,
-		       struct retention *out)
+/*
+ * Fills out->dominator and out->unreachable. Returns the nodes in DFS order
+ * (ordinals), which lists every node after its dominator.
+ */
+static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode mode, const uint8_t *essential,
+			    struct retention *out)
 {
 	size_t len = (size_t)s->node_count + 1;
 	struct retainers ret;
 	retainers_build(s, essential, &ret);
 	struct lengauer_tarjan lt = { .s = s, .essential = essential, .ret = &ret };
-	lt.parent = lh_calloc_column(len, sizeof(uint32_t));
 	lt.ancestor = lh_calloc_column(len, sizeof(uint32_t));
 	lt.vertex = lh_calloc_column(len, sizeof(uint32_t));
 	lt.label = lh_calloc_column(len, sizeof(uint32_t));
 	lt.semi = lh_calloc_column(len, sizeof(uint32_t));
-	lt.dom = lh_calloc_column(len, sizeof(uint32_t));
 	lt.next_edge = lh_calloc_column(len, sizeof(uint32_t));
 	uint32_t r = s->root + 1;
 	lt_dfs(&lt, r);
 	out->unreachable = lt_number_unreached(&lt, mode, r);
-	/* The DFS cursors are done with: their memory serves path compression. */
-	lt.stack = lt.next_edge;
-	lt.next_edge = NULL;
+	free(lt.next_edge);
+	lt.dom = lh_calloc_column(len, sizeof(uint32_t));
 	lt.bucket_head = lh_calloc_column(len, sizeof(uint32_t));
-	lt.bucket_next = lh_calloc_column(len, sizeof(uint32_t));
+	lt.linked = bits_new(len);
 	lt_main_loop(&lt, r);
-	free(lt.parent);
 	free(lt.ancestor);
 	free(lt.label);
-	free(lt.stack);
+	free(lt.semi);
 	free(lt.bucket_head);
-	free(lt.bucket_next);
+	free(lt.linked);
 	free(ret.first);
 	free(ret.from);
 
-	/* dom[] becomes the dominator column in place: vertex v + 1 -> ordinal v. */
-	for (uint32_t n = 0; n < s->node_count; n++)
+	/* dom[] becomes the dominator column in place, and vertex[] the order: vertex v + 1 -> ordinal v. */
+	for (uint32_t n = 0; n < s->node_count; n++) {
 		lt.dom[n] = lt.dom[n + 1] - 1;
-	out->dominator = lh_realloc_column(lt.dom, LH_MAX(s->node_count, 1), sizeof(uint32_t));
-	out->retained_size = lh_realloc_column(NULL, s->node_count, sizeof(uint64_t));
-	memcpy(out->retained_size, out->self_size, (size_t)s->node_count * sizeof(uint64_t));
-	/* Children before their dominators: reverse DFS order. */
-	for (uint32_t i = lt.n; i > 1; i--) {
-		uint32_t n = lt.vertex[i] - 1;
-		out->retained_size[out->dominator[n]] += out->retained_size[n];
+		lt.vertex[n] = lt.vertex[n + 1] - 1;
 	}
-	free(lt.vertex);
-	free(lt.semi);
+	out->dominator = lh_realloc_column(lt.dom, LH_MAX(s->node_count, 1), sizeof(uint32_t));
+	return lh_realloc_column(lt.vertex, LH_MAX(s->node_count, 1), sizeof(uint32_t));
+}
+
+/* Sums sizes up the dominator tree: children before their dominators, so reverse DFS order. */
+static uint64_t *retained_sizes(const struct heap_snapshot *s, const struct retention *r, const uint32_t *order)
+{
+	uint64_t *retained = lh_realloc_column(NULL, LH_MAX(s->node_count, 1), sizeof(uint64_t));
+	memcpy(retained, r->self_size, (size_t)s->node_count * sizeof(uint64_t));
+	for (uint32_t i = s->node_count; i > 1; i--) {
+		uint32_t n = order[i - 1];
+		retained[r->dominator[n]] += retained[n];
+	}
+	return retained;
 }
 
 /* MARK: - Distances */
@@ -615,14 +644,17 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 {
 	struct retention *r = lh_calloc(1, sizeof(*r));
 	r->mode = mode;
-	r->self_size = lh_realloc_column(NULL, s->node_count, sizeof(*r->self_size));
+	/* The dominators first: their temporaries are the peak of memory, so nothing else is held yet. */
+	uint8_t *essential = essential_edges(s, mode);
+	uint32_t *order = dominators(s, mode, essential, r);
+	free(essential);
+	r->self_size = lh_realloc_column(NULL, LH_MAX(s->node_count, 1), sizeof(*r->self_size));
 	for (uint32_t n = 0; n < s->node_count; n++)
 		r->self_size[n] = heap_node_self_size(s, n);
 	if (mode == RETENTION_DEVTOOLS)
 		transfer_shallow_sizes(s, r->self_size);
-	uint8_t *essential = essential_edges(s, mode);
-	dominators(s, mode, essential, r);
-	free(essential);
+	r->retained_size = retained_sizes(s, r, order);
+	free(order);
 	distances(s, r);
 	return r;
 }
