@@ -21,6 +21,8 @@
 #include <sched.h>
 #include <sys/mman.h>
 
+#include "own_memory.h"
+
 #define STACK_SLOTS (1u << 22)          /* hash slots, kept at most half full */
 #define STACK_MAX (1u << 21)            /* distinct stacks */
 #define FRAME_CAP (1u << 25)            /* frames over all stacks (256 MiB reserved) */
@@ -84,10 +86,10 @@ struct shard {
 
 static struct shard shards[SHARD_COUNT];
 
+/* Registered as leakhound's own memory: the leak check must not read the address map as roots. */
 static void *map_zeroed(size_t bytes)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	return p == MAP_FAILED ? NULL : p;
+	return own_map(bytes, true);
 }
 
 bool tracker_init(uintptr_t lo, uintptr_t hi)
@@ -263,7 +265,7 @@ static void shard_grow(struct shard *s)
 	for (size_t i = 0; i < s->cap; i++)
 		if (s->blocks[i].addr)
 			shard_place(blocks, cap, &s->blocks[i]);
-	munmap(s->blocks, s->cap * sizeof(*s->blocks));
+	own_unmap(s->blocks, s->cap * sizeof(*s->blocks));
 	s->blocks = blocks;
 	s->cap = cap;
 }
