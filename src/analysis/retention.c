@@ -204,22 +204,21 @@ static uint8_t *mark_page_owned(const struct heap_snapshot *s, enum retention_mo
 
 /* MARK: - Essential edges */
 
-static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mode mode)
+static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mode mode,
+				const struct weakmap_names *names)
 {
 	uint8_t *essential = bits_new(s->edge_count);
 	uint8_t *owned = mode == RETENTION_ALL_EDGES ? NULL : mark_page_owned(s, mode);
-	struct weakmap_names names = { 0 };
-	if (mode == RETENTION_DEVTOOLS)
-		weakmap_names_build(s, &names);
+	bool weakmap_rule = mode == RETENTION_DEVTOOLS;
 	for (uint32_t n = 0; n < s->node_count; n++) {
 		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
 			enum heap_edge_kind kind = heap_edge_kind(s, e);
 			uint32_t to = heap_edge_to(s, e);
 			if (kind == HEAP_EDGE_WEAK || to == n)
 				continue;
-			if (names.pair) {
+			if (weakmap_rule) {
 				uint32_t name = s->edge_name[e];
-				if (weakmap_pair(s, &names, e) && names.table[name] == s->node_id[n])
+				if (weakmap_pair(s, names, e) && names->table[name] == s->node_id[n])
 					continue; /* table -> value: the key -> value edge is kept instead */
 			}
 			if (owned && n != s->root &&
@@ -229,7 +228,6 @@ static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mo
 		}
 	}
 	free(owned);
-	weakmap_names_free(&names);
 	return essential;
 }
 
@@ -561,27 +559,39 @@ static bool parse_int_prefix(const char *text, long long *out)
 
 struct distance_pass {
 	const struct heap_snapshot *s;
-	struct weakmap_names names;
+	const struct weakmap_names *names;
 	uint8_t *pending;             /* WeakMap pairs whose first edge was skipped */
-	uint32_t *queue;
-	size_t queue_cap;
+	uint32_t *queue;              /* room for every node once, plus the root's edges (seeds may repeat) */
 };
 
+/* Which of DevTools' edge filters a node's outgoing edges go through: decided once per node. */
+enum distance_rule { FOLLOW_ALL, NATIVE_CONTEXT, MAP_DESCRIPTORS };
+
+static enum distance_rule distance_rule_of(const struct heap_snapshot *s, uint32_t n)
+{
+	enum heap_node_kind kind = heap_node_kind(s, n);
+	if (kind == HEAP_NODE_HIDDEN && !strcmp(heap_node_name(s, n), "system / NativeContext"))
+		return NATIVE_CONTEXT;
+	if (kind == HEAP_NODE_ARRAY && !strcmp(heap_node_name(s, n), "(map descriptors)"))
+		return MAP_DESCRIPTORS;
+	return FOLLOW_ALL;
+}
+
 /* DevTools' distance filter (JSHeapSnapshot.calculateDistances). */
-static bool distance_follows(struct distance_pass *d, uint32_t n, uint32_t e)
+static bool distance_follows(struct distance_pass *d, enum distance_rule rule, uint32_t e)
 {
 	const struct heap_snapshot *s = d->s;
-	enum heap_node_kind kind = heap_node_kind(s, n);
-	const char *edge_name = heap_edge_is_indexed(s, e) ? NULL : heap_string(s, s->edge_name[e]);
-	if (kind == HEAP_NODE_HIDDEN && edge_name && !strcmp(edge_name, "sloppy_function_map") &&
-	    !strcmp(heap_node_name(s, n), "system / NativeContext"))
-		return false;
-	if (kind == HEAP_NODE_ARRAY && !strcmp(heap_node_name(s, n), "(map descriptors)")) {
-		long long index;
-		bool numeric = edge_name ? parse_int_prefix(edge_name, &index) : (index = s->edge_name[e], true);
-		return !numeric || index < 2 || index % 3 != 1;
+	if (rule != FOLLOW_ALL) {
+		const char *edge_name = heap_edge_is_indexed(s, e) ? NULL : heap_string(s, s->edge_name[e]);
+		if (rule == NATIVE_CONTEXT && edge_name && !strcmp(edge_name, "sloppy_function_map"))
+			return false;
+		if (rule == MAP_DESCRIPTORS) {
+			long long index;
+			bool numeric = edge_name ? parse_int_prefix(edge_name, &index) : (index = s->edge_name[e], true);
+			return !numeric || index < 2 || index % 3 != 1;
+		}
 	}
-	uint32_t pair = weakmap_pair(s, &d->names, e);
+	uint32_t pair = weakmap_pair(s, d->names, e);
 	if (pair) {
 		/* Skip the first edge of each key/value pair, so the value's distance is the larger of the two. */
 		bool seen = bit_get(d->pending, pair);
@@ -598,24 +608,25 @@ static void bfs(struct distance_pass *d, size_t length, int32_t *distance)
 	for (size_t head = 0; head < length; head++) {
 		uint32_t n = d->queue[head];
 		int32_t next = distance[n] + 1;
+		enum distance_rule rule = distance_rule_of(s, n);
 		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
 			uint32_t t = heap_edge_to(s, e);
 			if (heap_edge_kind(s, e) == HEAP_EDGE_WEAK || distance[t] != RETENTION_NO_DISTANCE ||
-			    !distance_follows(d, n, e))
+			    !distance_follows(d, rule, e))
 				continue;
 			distance[t] = next;
-			lh_grow((void **)&d->queue, &d->queue_cap, length + 1, sizeof(*d->queue));
 			d->queue[length++] = t;
 		}
 	}
 }
 
 /* User roots at distance 1 first; then whatever only the system reaches, from the root at 10^8. */
-static void distances(const struct heap_snapshot *s, struct retention *out)
+static void distances(const struct heap_snapshot *s, const struct weakmap_names *names, struct retention *out)
 {
-	struct distance_pass d = { .s = s };
-	weakmap_names_build(s, &d.names);
-	d.pending = bits_new((size_t)d.names.pair_count + 1);
+	struct distance_pass d = { .s = s, .names = names };
+	d.pending = bits_new((size_t)names->pair_count + 1);
+	size_t root_edges = heap_edge_end(s, s->root) - heap_edge_begin(s, s->root);
+	d.queue = lh_realloc_column(NULL, (size_t)s->node_count + root_edges + 1, sizeof(*d.queue));
 	out->distance = lh_realloc_column(NULL, s->node_count, sizeof(*out->distance));
 	for (uint32_t n = 0; n < s->node_count; n++)
 		out->distance[n] = RETENTION_NO_DISTANCE;
@@ -624,18 +635,15 @@ static void distances(const struct heap_snapshot *s, struct retention *out)
 		uint32_t t = heap_edge_to(s, e);
 		if (is_user_root(s, t)) {
 			out->distance[t] = 1;
-			lh_grow((void **)&d.queue, &d.queue_cap, length + 1, sizeof(*d.queue));
 			d.queue[length++] = t;
 		}
 	}
 	bfs(&d, length, out->distance);
 	out->distance[s->root] = length ? RETENTION_SYSTEM_DISTANCE : 0;
-	lh_grow((void **)&d.queue, &d.queue_cap, 1, sizeof(*d.queue));
 	d.queue[0] = s->root;
 	bfs(&d, 1, out->distance);
 	free(d.queue);
 	free(d.pending);
-	weakmap_names_free(&d.names);
 }
 
 /* MARK: - Public */
@@ -645,7 +653,9 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 	struct retention *r = lh_calloc(1, sizeof(*r));
 	r->mode = mode;
 	/* The dominators first: their temporaries are the peak of memory, so nothing else is held yet. */
-	uint8_t *essential = essential_edges(s, mode);
+	struct weakmap_names names;
+	weakmap_names_build(s, &names);
+	uint8_t *essential = essential_edges(s, mode, &names);
 	uint32_t *order = dominators(s, mode, essential, r);
 	free(essential);
 	r->self_size = lh_realloc_column(NULL, LH_MAX(s->node_count, 1), sizeof(*r->self_size));
@@ -655,7 +665,8 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 		transfer_shallow_sizes(s, r->self_size);
 	r->retained_size = retained_sizes(s, r, order);
 	free(order);
-	distances(s, r);
+	distances(s, &names, r);
+	weakmap_names_free(&names);
 	return r;
 }
 
