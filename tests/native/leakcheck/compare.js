@@ -1,0 +1,188 @@
+// compare.js - reads Memcheck's leak report and leakhound's, for
+// tests/e2e/t5000-leak-check-vs-valgrind.sh.
+//
+//   node compare.js expect SRC VG_LOG
+//       Memcheck against the facts written in SRC by hand: its LEAK SUMMARY
+//       equals the "EXPECT definitely=B/N indirectly=.. possibly=.. reachable=.."
+//       line, and its definitely-lost records are allocated on exactly the
+//       lines marked LEAK-SITE.
+//   node compare.js leakhound SRC VG_LOG VG_STDOUT LH_JSON LH_STDERR LH_STDOUT
+//       leakhound against Memcheck: the four categories of the final check
+//       (JSON and the LEAK SUMMARY on stderr) in bytes and blocks, and each
+//       definitely-lost site with its direct and indirect bytes and blocks.
+//
+// Prints one line per disagreement and exits 1 if there is any.
+//
+// A site is the first frame of a loss record in the program's own source
+// file (the frames above it are the allocator's: malloc, operator new,
+// strdup), named function@file:line, with C++ parameter lists dropped
+// (Memcheck prints "build()"). Records are summed per site on both sides,
+// since the two tools may split records differently below that frame.
+//
+// Pinned difference: the glibc DTV of a thread alive at exit is possibly
+// lost for both, but its size counts the modules with TLS, and the preload
+// library brings its own. The program prints the size it sees ("dtv: N
+// bytes") in each run, and leakhound's possibly-lost bytes are expected to
+// differ from Memcheck's by exactly the difference.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const CATEGORIES = ['definitely_lost', 'indirectly_lost', 'possibly_lost', 'still_reachable'];
+const SHORT = { definitely: 'definitely_lost', indirectly: 'indirectly_lost', possibly: 'possibly_lost', reachable: 'still_reachable' };
+const problems = [];
+
+const number = (s) => Number(String(s).replace(/,/g, ''));
+const categoryOf = (words) => words.replace(/ /g, '_');
+const functionName = (f) => (f || '').replace(/\(.*\)\s*(const)?$/, '').trim();
+
+function emptySummary() {
+	const s = {};
+	for (const c of CATEGORIES) s[c] = { bytes: 0, blocks: 0 };
+	return s;
+}
+
+// The summary lines, with or without Memcheck's "==PID==" prefix; missing lines are 0.
+function summaryFromText(text) {
+	const s = emptySummary();
+	const re = /^(?:==\d+==)?\s+(definitely lost|indirectly lost|possibly lost|still reachable): ([\d,]+) bytes in ([\d,]+) blocks/gm;
+	for (const m of text.matchAll(re)) s[categoryOf(m[1])] = { bytes: number(m[2]), blocks: number(m[3]) };
+	return s;
+}
+
+// Memcheck's loss records: header line, then "at"/"by" frame lines.
+function memcheckRecords(text) {
+	const records = [];
+	let current = null;
+	const header = /^==\d+== ([\d,]+)(?: \(([\d,]+) direct, ([\d,]+) indirect\))? bytes in ([\d,]+) blocks are (definitely lost|indirectly lost|possibly lost|still reachable) in loss record/;
+	const frame = /^==\d+==\s+(?:at|by) 0x[0-9A-Fa-f]+: (.*) \(([^():]+):(\d+)\)$/;
+	for (const line of text.split('\n')) {
+		const h = header.exec(line);
+		if (h) {
+			const bytes = number(h[1]);
+			current = {
+				kind: categoryOf(h[5]), blocks: number(h[4]), frames: [],
+				direct_bytes: h[2] === undefined ? bytes : number(h[2]),
+				indirect_bytes: h[3] === undefined ? 0 : number(h[3]),
+			};
+			records.push(current);
+			continue;
+		}
+		const f = current && frame.exec(line);
+		if (f) current.frames.push({ function: f[1], file: f[2], line: number(f[3]) });
+		else if (current && !/^==\d+==\s+(at|by) /.test(line)) current = null;
+	}
+	return records;
+}
+
+function kindOf(kind) {
+	const k = String(kind).toLowerCase();
+	if (k.includes('indirect')) return 'indirectly_lost';
+	if (k.includes('definite')) return 'definitely_lost';
+	if (k.includes('possibl')) return 'possibly_lost';
+	if (k.includes('reachable')) return 'still_reachable';
+	return k;
+}
+
+function siteOf(record, source) {
+	const own = (record.frames || []).find((f) => f && f.file && path.basename(f.file) === source);
+	return own ? `${functionName(own.function)}@${source}:${own.line}` : '(no frame in ' + source + ')';
+}
+
+// Definitely-lost records summed per site: { site: {direct, indirect, blocks} }.
+function definiteSites(records, source) {
+	const sites = {};
+	for (const r of records) {
+		if (kindOf(r.kind) !== 'definitely_lost') continue;
+		const key = siteOf(r, source);
+		const s = (sites[key] = sites[key] || { direct: 0, indirect: 0, blocks: 0 });
+		s.direct += Number(r.direct_bytes);
+		s.indirect += Number(r.indirect_bytes);
+		s.blocks += Number(r.blocks);
+	}
+	return sites;
+}
+
+function compareSummaries(label, want, got) {
+	for (const c of CATEGORIES) {
+		const w = want[c], g = got && got[c];
+		if (!g || Number(g.bytes) !== w.bytes || Number(g.blocks) !== w.blocks)
+			problems.push(`${label} ${c}: expected ${w.bytes} B in ${w.blocks} blocks, got ` +
+				(g ? `${g.bytes} B in ${g.blocks} blocks` : 'nothing'));
+	}
+}
+
+function compareSites(label, want, got) {
+	const show = (s) => (s ? `${s.direct} direct + ${s.indirect} indirect B in ${s.blocks} blocks` : 'no record');
+	for (const key of new Set([...Object.keys(want), ...Object.keys(got)])) {
+		const w = want[key], g = got[key];
+		if (!w || !g || w.direct !== g.direct || w.indirect !== g.indirect || w.blocks !== g.blocks)
+			problems.push(`${label} definitely-lost site ${key}: Memcheck ${show(w)}, leakhound ${show(g)}`);
+	}
+}
+
+function expectedFromSource(text) {
+	const m = /EXPECT((?: \w+=\d+\/\d+)+)/.exec(text);
+	if (!m) throw new Error('no EXPECT line');
+	const s = emptySummary();
+	for (const [, name, bytes, blocks] of m[1].matchAll(/(\w+)=(\d+)\/(\d+)/g)) {
+		if (!SHORT[name]) throw new Error(`EXPECT: unknown category ${name}`);
+		s[SHORT[name]] = { bytes: Number(bytes), blocks: Number(blocks) };
+	}
+	return s;
+}
+
+function leakSiteLines(text) {
+	return text.split('\n').flatMap((l, i) => (/(\/\*|\/\/) LEAK-SITE/.test(l) ? [i + 1] : []));
+}
+
+function dtvBytes(stdout) {
+	const m = /^dtv: (\d+) bytes$/m.exec(stdout);
+	return m ? Number(m[1]) : 0;
+}
+
+function checkMemcheck(srcPath, vgLog) {
+	const source = path.basename(srcPath);
+	const text = fs.readFileSync(srcPath, 'utf8');
+	const log = fs.readFileSync(vgLog, 'utf8');
+	if (!/LEAK SUMMARY:|All heap blocks were freed/.test(log)) problems.push(`${source}: no leak summary in Memcheck's log`);
+	compareSummaries(`${source}: Memcheck vs EXPECT,`, expectedFromSource(text), summaryFromText(log));
+	const lines = Object.keys(definiteSites(memcheckRecords(log), source)).map((k) => Number(k.split(':').pop()));
+	const marked = leakSiteLines(text);
+	const same = lines.length === new Set(lines).size && [...lines].sort().join() === [...marked].sort().join();
+	if (!same)
+		problems.push(`${source}: Memcheck's definitely-lost lines [${lines}] are not the LEAK-SITE lines [${marked}]`);
+}
+
+function checkLeakhound(srcPath, vgLog, vgStdout, lhJson, lhStderr, lhStdout) {
+	const source = path.basename(srcPath);
+	const log = fs.readFileSync(vgLog, 'utf8');
+	const want = summaryFromText(log);
+	want.possibly_lost.bytes += dtvBytes(fs.readFileSync(lhStdout, 'utf8')) - dtvBytes(fs.readFileSync(vgStdout, 'utf8'));
+	const report = JSON.parse(fs.readFileSync(lhJson, 'utf8'));
+	const checks = Array.isArray(report.leak_checks) ? report.leak_checks : [];
+	const final = checks.filter((c) => c && c.final === true);
+	if (final.length !== 1) {
+		problems.push(`${source}: leakhound's JSON has ${final.length} final leak checks (of ${checks.length}), expected 1`);
+		return;
+	}
+	compareSummaries(`${source}: leakhound JSON vs Memcheck,`, want, final[0].summary);
+	const stderr = fs.readFileSync(lhStderr, 'utf8');
+	if (!/LEAK SUMMARY:/.test(stderr)) problems.push(`${source}: no LEAK SUMMARY on leakhound's stderr`);
+	else compareSummaries(`${source}: leakhound stderr vs Memcheck,`, want, summaryFromText(stderr));
+	compareSites(`${source}:`, definiteSites(memcheckRecords(log), source), definiteSites(final[0].records || [], source));
+}
+
+function main(argv) {
+	const [mode, ...args] = argv;
+	if (mode === 'expect' && args.length === 2) checkMemcheck(...args);
+	else if (mode === 'leakhound' && args.length === 6) checkLeakhound(...args);
+	else {
+		console.error('usage: compare.js expect SRC VG_LOG | leakhound SRC VG_LOG VG_STDOUT LH_JSON LH_STDERR LH_STDOUT');
+		process.exit(2);
+	}
+	for (const p of problems) console.log(p);
+	process.exit(problems.length ? 1 : 0);
+}
+
+main(process.argv.slice(2));
