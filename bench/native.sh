@@ -1,24 +1,74 @@
 #!/usr/bin/env bash
-# bench/native.sh - the native tracker's overhead: an allocation-heavy C
-# program (-O2 -g, no frame pointers; ~6 million malloc/free pairs through
-# 5-15-frame stacks from 8 sites) run plain, under `leakhound run`, under
-# heaptrack and under valgrind memcheck (each if installed), with wall-time
-# and peak-RSS ratios against plain. Also times `leakhound report` on the
-# trace.
-#   PAIRS=6000000   malloc/free pairs
-#   VALGRIND=0      skip memcheck (slow: ~25x)
-#   RUNS=3          best-of-N wall time
+# bench/native.sh - the native tracker's overhead, in two cases, each run
+# plain and under the tools (each if installed) with wall-time and peak-RSS
+# ratios against plain.
+#
+# tracking: an allocation-heavy C program (-O2 -g, no frame pointers; ~6
+# million malloc/free pairs through 5-15-frame stacks from 8 sites) under
+# `leakhound run`, heaptrack and valgrind memcheck; then times `leakhound
+# report` on the trace.
+#
+# leakcheck: a heap of a few million live blocks at exit (lists of 24-72
+# byte nodes: a third of the lists lost, so their heads are definitely and
+# their tails indirectly lost; every 16th node also holds an interior
+# pointer into the next list's head; the rest reachable from a global array)
+# under `leakhound run --leak-check` and `valgrind --leak-check=full`, one
+# run each. Prints both LEAK SUMMARYs (they should agree) and leakhound's
+# scan time when it reports one. Target (issue 6): >= 10x faster than
+# Memcheck end to end, the scan of a few million blocks < 1 s.
+#
+#   CASES="tracking leakcheck"   which cases to run
+#   PAIRS=6000000                malloc/free pairs (tracking)
+#   BLOCKS=3000000               live blocks at exit (leakcheck)
+#   VALGRIND=0                   skip memcheck (slow: ~25x)
+#   RUNS=3                       best-of-N wall time (the tools that are not Memcheck)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/${LEAKHOUND_BUILD:-build}"
+cases=${CASES:-tracking leakcheck}
 pairs=${PAIRS:-6000000}
+blocks=${BLOCKS:-3000000}
 runs=${RUNS:-3}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/leakhound-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 [ -x "$build/leakhound" ] && [ -f "$build/libleakhound-preload.so" ] || { echo "build first: make" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 1; }
 
-cat >"$tmp/work.c" <<'C'
+# measure NAME CMD...: best-of-$runs wall seconds and the max RSS (KiB) of that
+# run; the command's stderr is kept in $tmp/NAME.err.
+declare -A wall rss
+measure() {
+	local name=$1
+	shift
+	local best="" best_rss=0
+	for _ in $(seq "$runs"); do
+		/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/$name.err" ||
+			{ echo "$name failed: $(grep -v '^[0-9.]* [0-9]*$' "$tmp/$name.err" | tail -3)" >&2; return 0; }
+		read -r secs kib <"$tmp/time"
+		if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs best_rss=$kib; fi
+	done
+	wall[$name]=$best
+	rss[$name]=$best_rss
+}
+
+# print_table PLAIN NAME...: the rows measured, as ratios to PLAIN.
+print_table() {
+	local plain=$1 name
+	shift
+	printf '  %-20s %9s %8s %11s %8s\n' tool wall_s ratio peak_rss_MB ratio
+	for name in "$@"; do
+		[ -n "${wall[$name]:-}" ] || continue
+		awk -v n="$name" -v w="${wall[$name]}" -v pw="${wall[$plain]}" -v r="${rss[$name]}" -v pr="${rss[$plain]}" \
+			'BEGIN { printf "  %-20s %9.2f %7.1fx %11.1f %7.1fx\n", n, w, w / pw, r / 1024, r / pr }'
+	done
+}
+
+memcheck_wanted() {
+	[ "${VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null
+}
+
+tracking_case() {
+	cat >"$tmp/work.c" <<'C'
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,39 +97,73 @@ int main(int argc, char **argv)
 	return 0;
 }
 C
-gcc -O2 -g -fomit-frame-pointer -o "$tmp/work" "$tmp/work.c"
+	gcc -O2 -g -fomit-frame-pointer -o "$tmp/work" "$tmp/work.c"
+	measure plain "$tmp/work" "$pairs"
+	measure leakhound "$build/leakhound" run -q -o "$tmp/w.lhtrace" -- "$tmp/work" "$pairs"
+	command -v heaptrack >/dev/null && measure heaptrack heaptrack -r -o "$tmp/ht" "$tmp/work" "$pairs"
+	memcheck_wanted && runs=1 measure memcheck valgrind --tool=memcheck --leak-check=full -q "$tmp/work" "$pairs"
 
-# measure NAME CMD...: best-of-$runs wall seconds and the max RSS (KiB) of that run.
-declare -A wall rss
-measure() {
-	local name=$1
-	shift
-	local best="" best_rss=0
-	for _ in $(seq "$runs"); do
-		/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/err" || { echo "$name failed: $(tail -3 "$tmp/err")" >&2; return 0; }
-		read -r secs kib <"$tmp/time"
-		if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs best_rss=$kib; fi
-	done
-	wall[$name]=$best
-	rss[$name]=$best_rss
+	printf '%s malloc/free pairs (C, -O2, no frame pointers)\n' "$pairs"
+	print_table plain plain leakhound heaptrack memcheck
+	[ -f "$tmp/w.lhtrace" ] || return 0
+	"$build/leakhound" report "$tmp/w.lhtrace" >/dev/null
+	/usr/bin/time -f "%e %M" -o "$tmp/time" "$build/leakhound" report "$tmp/w.lhtrace" >/dev/null
+	read -r secs kib <"$tmp/time"
+	printf '  report of the leakhound trace (%s bytes): %.2f s, %.1f MB peak RSS\n' "$(stat -c %s "$tmp/w.lhtrace")" "$secs" "$(awk -v k="$kib" 'BEGIN{print k/1024}')"
 }
 
-measure plain "$tmp/work" "$pairs"
-measure leakhound "$build/leakhound" run -q -o "$tmp/w.lhtrace" -- "$tmp/work" "$pairs"
-command -v heaptrack >/dev/null && measure heaptrack heaptrack -r -o "$tmp/ht" "$tmp/work" "$pairs"
-if [ "${VALGRIND:-1}" != 0 ] && command -v valgrind >/dev/null; then
-	runs=1 measure memcheck valgrind --tool=memcheck --leak-check=full -q "$tmp/work" "$pairs"
-fi
+leakcheck_case() {
+	cat >"$tmp/heap.c" <<'C'
+#include <stdio.h>
+#include <stdlib.h>
+#define PER_LIST 1000
+struct node { struct node *next; void *interior; long payload[]; };
+struct node **heads; /* not static: -O2 would drop the stores to an array nobody reads */
+/* List l by l % 4: 0 lost (head definitely, tail indirectly lost); 1 lost,
+ * but list l+1 points 16 bytes into its head (possibly lost, all of it);
+ * 2 and 3 reachable from heads[]. */
+int main(int argc, char **argv)
+{
+	size_t blocks = argc > 1 ? strtoull(argv[1], NULL, 10) : 3000000;
+	size_t lists = blocks / PER_LIST;
+	heads = calloc(lists, sizeof *heads);
+	struct node *previous_head = NULL;
+	for (size_t l = 0; l < lists; l++) {
+		struct node *head = NULL;
+		for (size_t i = 0; i < PER_LIST; i++) {
+			struct node *n = malloc(sizeof *n + 8 * ((l + i) % 6 + 1));
+			n->next = head;
+			n->interior = l % 4 == 2 && i % 16 == 0 ? (char *)previous_head + 16 : NULL;
+			head = n;
+		}
+		if (l % 4 >= 2)
+			heads[l] = head;
+		previous_head = head;
+	}
+	printf("%zu lists of %d blocks\n", lists, PER_LIST);
+	return 0;
+}
+C
+	gcc -O2 -g -o "$tmp/heap" "$tmp/heap.c"
+	measure lc_plain "$tmp/heap" "$blocks"
+	measure leakhound_leak_check "$build/leakhound" run --leak-check -o "$tmp/h.lhtrace" -- "$tmp/heap" "$blocks"
+	memcheck_wanted && runs=1 measure memcheck_leak_check valgrind --leak-check=full "$tmp/heap" "$blocks"
 
-printf '%s malloc/free pairs (C, -O2, no frame pointers)\n' "$pairs"
-printf '  %-10s %9s %8s %11s %8s\n' tool wall_s ratio peak_rss_MB ratio
-for name in plain leakhound heaptrack memcheck; do
-	[ -n "${wall[$name]:-}" ] || continue
-	awk -v n="$name" -v w="${wall[$name]}" -v pw="${wall[plain]}" -v r="${rss[$name]}" -v pr="${rss[plain]}" \
-		'BEGIN { printf "  %-10s %9.2f %7.1fx %11.1f %7.1fx\n", n, w, w / pw, r / 1024, r / pr }'
+	printf '%s live blocks at exit, leak check (C, -O2)\n' "$blocks"
+	print_table lc_plain lc_plain leakhound_leak_check memcheck_leak_check
+	for name in leakhound_leak_check memcheck_leak_check; do
+		[ -n "${wall[$name]:-}" ] || continue
+		echo "  $name:"
+		grep -E '(definitely|indirectly|possibly) lost:|still reachable:' "$tmp/$name.err" | sed -E 's/^==[0-9]+== *//; s/^ */    /' || true
+	done
+	[ -n "${wall[leakhound_leak_check]:-}" ] || return 0
+	grep -iE 'scan|took|[0-9] ?ms\b' "$tmp/leakhound_leak_check.err" | grep -v -E 'lost:|reachable:' | sed 's/^/  leakhound: /' || true
+}
+
+for c in $cases; do
+	case $c in
+	tracking) tracking_case ;;
+	leakcheck) leakcheck_case ;;
+	*) echo "unknown case $c (tracking, leakcheck)" >&2; exit 2 ;;
+	esac
 done
-start=$(date +%s.%N)
-"$build/leakhound" report "$tmp/w.lhtrace" >/dev/null
-/usr/bin/time -f "%e %M" -o "$tmp/time" "$build/leakhound" report "$tmp/w.lhtrace" >/dev/null
-read -r secs kib <"$tmp/time"
-printf '  report of the leakhound trace (%s bytes): %.2f s, %.1f MB peak RSS\n' "$(stat -c %s "$tmp/w.lhtrace")" "$secs" "$(awk -v k="$kib" 'BEGIN{print k/1024}')"
