@@ -291,38 +291,6 @@ static void transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self
 
 /* MARK: - Retainers */
 
-/* The essential edges reversed: node n's retainers are from[first[n] .. first[n+1]). */
-struct retainers {
-	uint32_t *first;
-	uint32_t *from;
-};
-
-static void retainers_build(const struct heap_snapshot *s, const uint8_t *essential, struct retainers *r)
-{
-	r->first = lh_calloc_column((size_t)s->node_count + 1, sizeof(*r->first));
-	size_t count = 0;
-	for (uint32_t e = 0; e < s->edge_count; e++) {
-		if (bit_get(essential, e)) {
-			r->first[heap_edge_to(s, e)]++;
-			count++;
-		}
-	}
-	uint32_t sum = 0;
-	for (uint32_t n = 0; n <= s->node_count; n++) {
-		uint32_t c = n < s->node_count ? r->first[n] : 0;
-		r->first[n] = sum;
-		sum += c;
-	}
-	r->from = lh_realloc_column(NULL, LH_MAX(count, 1), sizeof(*r->from));
-	uint32_t *next = lh_realloc_column(NULL, (size_t)s->node_count + 1, sizeof(*next));
-	memcpy(next, r->first, ((size_t)s->node_count + 1) * sizeof(*next));
-	for (uint32_t n = 0; n < s->node_count; n++)
-		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++)
-			if (bit_get(essential, e))
-				r->from[next[heap_edge_to(s, e)]++] = n;
-	free(next);
-}
-
 /* memlab's orphan test: no retaining edge but weak or shortcut ones. */
 static uint8_t *strongly_referred(const struct heap_snapshot *s)
 {
@@ -338,25 +306,42 @@ static uint8_t *strongly_referred(const struct heap_snapshot *s)
 /* MARK: - Lengauer-Tarjan */
 
 /*
- * Memory is the constraint here (10^7-10^8 nodes), so the textbook arrays
- * are folded together without changing a single result:
+ * Memory is the constraint here (10^7-10^8 nodes): the textbook arrays are
+ * folded together without changing a single result.
  *   - ancestor[] holds the DFS parent until a vertex is linked into the
- *     forest (the linked bit tells which), so there is no parent[] array;
- *   - a vertex's bucket link lives in dom[], which is written only once the
- *     vertex has left its bucket;
- *   - path compression reverses the ancestor links on the way up instead
+ *     forest (the linked bit tells which), so there is no parent[] array.
+ *   - dom[] holds, for a vertex not yet processed, the head of its bucket
+ *     (only vertices with higher DFS numbers are ever put in it, and they
+ *     are all processed first); for a processed one, its link in the bucket
+ *     it sits in, then its dominator.
+ *   - Path compression reverses the ancestor links on the way up instead
  *     of keeping a stack.
+ *   - The retainers of all vertices sit in one array in the order the main
+ *     loop visits them (falling DFS number), each list's last entry flagged,
+ *     so no per-node offsets are kept.
  */
+#define LAST_RETAINER (1u << 31)
+#define NO_RETAINER UINT32_MAX  /* the single entry of a vertex nothing retains */
+
 struct lengauer_tarjan {
 	const struct heap_snapshot *s;
 	const uint8_t *essential;
-	const struct retainers *ret;
 	uint32_t *ancestor, *vertex, *label, *semi, *dom;
 	uint8_t *linked;
 	uint32_t *next_edge;          /* DFS cursor per ordinal, during numbering only */
-	uint32_t *bucket_head;
+	uint32_t *retainer_count;     /* per ordinal, until the retainer lists are laid out */
+	uint32_t *retainers;
 	uint32_t n;                   /* vertices numbered so far */
 };
+
+static void lt_count_retainers(struct lengauer_tarjan *lt)
+{
+	const struct heap_snapshot *s = lt->s;
+	lt->retainer_count = lh_calloc_column((size_t)s->node_count + 1, sizeof(uint32_t));
+	for (uint32_t e = 0; e < s->edge_count; e++)
+		if (bit_get(lt->essential, e))
+			lt->retainer_count[heap_edge_to(s, e)]++;
+}
 
 /* Iterative DFS from vertex root over essential edges, in edge order. */
 static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
@@ -367,7 +352,7 @@ static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
 	while (v) {
 		if (!lt->semi[v]) {
 			lt->semi[v] = ++lt->n;
-			lt->vertex[lt->n] = lt->label[v] = v;
+			lt->vertex[lt->n] = v;
 		}
 		uint32_t next = lt->ancestor[v], o = v - 1, end = heap_edge_end(s, o);
 		for (; lt->next_edge[o] < end; lt->next_edge[o]++) {
@@ -384,6 +369,66 @@ static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
 		}
 		v = next;
 	}
+}
+
+/* Numbers the nodes the root does not reach, as DevTools and memlab do. */
+static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_mode mode, uint32_t r)
+{
+	const struct heap_snapshot *s = lt->s;
+	uint32_t reached = lt->n;
+	if (lt->n < s->node_count) {
+		/* Orphans (nothing retains them) first, each with its own DFS under the root. */
+		uint8_t *referred = mode == RETENTION_MEMLAB ? strongly_referred(s) : NULL;
+		for (uint32_t v = 1; v <= s->node_count; v++) {
+			if (lt->semi[v])
+				continue;
+			bool orphan = referred ? !bit_get(referred, v - 1) : lt->retainer_count[v - 1] == 0;
+			if (orphan) {
+				lt->ancestor[v] = r;
+				lt_dfs(lt, v);
+			}
+		}
+		free(referred);
+	}
+	/* Then whatever is left (cliques retaining one another) hangs directly under the root. */
+	for (uint32_t v = 1; v <= s->node_count && lt->n < s->node_count; v++) {
+		if (!lt->semi[v]) {
+			lt->ancestor[v] = r;
+			lt->semi[v] = ++lt->n;
+			lt->vertex[lt->n] = v;
+		}
+	}
+	return s->node_count - reached;
+}
+
+/* Turns the per-node retainer counts into the flagged lists, in falling DFS number. */
+static void lt_lay_out_retainers(struct lengauer_tarjan *lt)
+{
+	const struct heap_snapshot *s = lt->s;
+	uint32_t *start = lt->retainer_count; /* becomes each list's write cursor, in place */
+	size_t total = 0;
+	for (uint32_t i = lt->n; i >= 1; i--) {
+		uint32_t o = lt->vertex[i] - 1, count = start[o];
+		start[o] = (uint32_t)total;
+		total += count ? count : 1;
+	}
+	lt->retainers = lh_realloc_column(NULL, total, sizeof(uint32_t));
+	for (uint32_t n = 0; n < s->node_count; n++)
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++)
+			if (bit_get(lt->essential, e))
+				lt->retainers[start[heap_edge_to(s, e)]++] = n;
+	/* Each cursor now ends its list; a list that did not move is empty. */
+	size_t begin = 0;
+	for (uint32_t i = lt->n; i >= 1; i--) {
+		uint32_t o = lt->vertex[i] - 1;
+		if (start[o] == begin)
+			lt->retainers[start[o]++] = NO_RETAINER;
+		else
+			lt->retainers[start[o] - 1] |= LAST_RETAINER;
+		begin = start[o];
+	}
+	free(start);
+	lt->retainer_count = NULL;
 }
 
 /* v is linked and so is its ancestor. */
@@ -415,67 +460,55 @@ static uint32_t lt_eval(struct lengauer_tarjan *lt, uint32_t v)
 	return lt->label[v];
 }
 
-/* Numbers the nodes the root does not reach, as DevTools and memlab do. */
-static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_mode mode, uint32_t r)
+/*
+ * A bucket whose owner is reached in the main loop can gain no member after
+ * that (members have higher DFS numbers), and only the owner's DFS
+ * children empty it; what is left (an owner without DFS children: the
+ * leftover cliques) keeps no dominator until the final pass, as in DevTools.
+ */
+static void lt_abandon_bucket(struct lengauer_tarjan *lt, uint32_t owner)
 {
-	const struct heap_snapshot *s = lt->s;
-	uint32_t reached = lt->n;
-	if (lt->n < s->node_count) {
-		/* Orphans (nothing retains them) first, each with its own DFS under the root. */
-		uint8_t *referred = mode == RETENTION_MEMLAB ? strongly_referred(s) : NULL;
-		for (uint32_t v = 1; v <= s->node_count; v++) {
-			if (lt->semi[v])
-				continue;
-			bool orphan = referred ? !bit_get(referred, v - 1)
-					       : lt->ret->first[v - 1] == lt->ret->first[v];
-			if (orphan) {
-				lt->ancestor[v] = r;
-				lt_dfs(lt, v);
-			}
-		}
-		free(referred);
+	for (uint32_t v = lt->dom[owner], next; v; v = next) {
+		next = lt->dom[v];
+		lt->dom[v] = 0;
 	}
-	/* Then whatever is left (cliques retaining one another) hangs directly under the root. */
-	for (uint32_t v = 1; v <= s->node_count && lt->n < s->node_count; v++) {
-		if (!lt->semi[v]) {
-			lt->ancestor[v] = r;
-			lt->semi[v] = ++lt->n;
-			lt->vertex[lt->n] = lt->label[v] = v;
-		}
-	}
-	return s->node_count - reached;
 }
 
 static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 {
+	for (uint32_t v = 1; v <= lt->n; v++)
+		lt->label[v] = v;
+	const uint32_t *retainer = lt->retainers;
 	for (uint32_t i = lt->n; i >= 2; i--) {
-		uint32_t w = lt->vertex[i], o = w - 1;
-		uint32_t begin = lt->ret->first[o], end = lt->ret->first[o + 1];
-		if (begin == end)
+		uint32_t w = lt->vertex[i];
+		if (*retainer == NO_RETAINER) {
 			lt->semi[w] = lt->semi[r]; /* an orphan: as if the root retained it */
-		for (uint32_t k = begin; k < end; k++) {
-			uint32_t u = lt_eval(lt, lt->ret->from[k] + 1);
-			if (lt->semi[u] < lt->semi[w])
-				lt->semi[w] = lt->semi[u];
+			retainer++;
+		} else {
+			uint32_t entry;
+			do {
+				entry = *retainer++;
+				uint32_t u = lt_eval(lt, (entry & ~LAST_RETAINER) + 1);
+				if (lt->semi[u] < lt->semi[w])
+					lt->semi[w] = lt->semi[u];
+			} while (!(entry & LAST_RETAINER));
 		}
+		lt_abandon_bucket(lt, w);
 		uint32_t sd = lt->vertex[lt->semi[w]];
-		lt->dom[w] = lt->bucket_head[sd];
-		lt->bucket_head[sd] = w;
+		if (sd == w) {
+			lt->dom[w] = 0; /* its own bucket, which nothing will empty */
+		} else {
+			lt->dom[w] = lt->dom[sd];
+			lt->dom[sd] = w;
+		}
 		uint32_t p = lt->ancestor[w];
 		bit_set(lt->linked, w);
-		for (uint32_t v = lt->bucket_head[p], next; v; v = next) {
+		for (uint32_t v = lt->dom[p], next; v; v = next) {
 			next = lt->dom[v];
 			uint32_t u = lt_eval(lt, v);
 			lt->dom[v] = lt->semi[u] < lt->semi[v] ? u : p;
 		}
-		lt->bucket_head[p] = 0;
-	}
-	/* Buckets never emptied (their owner has no DFS child) leave their members without a dominator yet. */
-	for (uint32_t v = 1; v <= lt->s->node_count; v++) {
-		for (uint32_t m = lt->bucket_head[v], next; m; m = next) {
-			next = lt->dom[m];
-			lt->dom[m] = 0;
-		}
+		lt->dom[p] = 0;
 	}
 	lt->dom[0] = lt->dom[r] = r;
 	for (uint32_t i = 2; i <= lt->n; i++) {
@@ -493,29 +526,26 @@ static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode m
 			    struct retention *out)
 {
 	size_t len = (size_t)s->node_count + 1;
-	struct retainers ret;
-	retainers_build(s, essential, &ret);
-	struct lengauer_tarjan lt = { .s = s, .essential = essential, .ret = &ret };
+	struct lengauer_tarjan lt = { .s = s, .essential = essential };
+	lt_count_retainers(&lt);
 	lt.ancestor = lh_calloc_column(len, sizeof(uint32_t));
 	lt.vertex = lh_calloc_column(len, sizeof(uint32_t));
-	lt.label = lh_calloc_column(len, sizeof(uint32_t));
 	lt.semi = lh_calloc_column(len, sizeof(uint32_t));
 	lt.next_edge = lh_calloc_column(len, sizeof(uint32_t));
 	uint32_t r = s->root + 1;
 	lt_dfs(&lt, r);
 	out->unreachable = lt_number_unreached(&lt, mode, r);
 	free(lt.next_edge);
+	lt_lay_out_retainers(&lt);
+	lt.label = lh_realloc_column(NULL, len, sizeof(uint32_t));
 	lt.dom = lh_calloc_column(len, sizeof(uint32_t));
-	lt.bucket_head = lh_calloc_column(len, sizeof(uint32_t));
 	lt.linked = bits_new(len);
 	lt_main_loop(&lt, r);
 	free(lt.ancestor);
 	free(lt.label);
 	free(lt.semi);
-	free(lt.bucket_head);
 	free(lt.linked);
-	free(ret.first);
-	free(ret.from);
+	free(lt.retainers);
 
 	/* dom[] becomes the dominator column in place, and vertex[] the order: vertex v + 1 -> ordinal v. */
 	for (uint32_t n = 0; n < s->node_count; n++) {
