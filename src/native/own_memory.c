@@ -10,22 +10,47 @@
 #include <stdatomic.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #define OWN_SLOTS 1024
 
 static struct own_range slots[OWN_SLOTS];   /* lo == 0: free */
 static atomic_flag lock = ATOMIC_FLAG_INIT;
+static _Atomic pid_t holder;                /* the thread inside own_memory_hold(), 0: none */
 static bool overflowed;
+
+/* The leak check holds the registry across its scan (see own_memory_hold): its own calls pass. */
+static bool held_by_me(void)
+{
+	pid_t h = atomic_load_explicit(&holder, memory_order_relaxed);
+	return h && h == (pid_t)syscall(SYS_gettid);
+}
 
 static void registry_lock(void)
 {
+	if (held_by_me())
+		return;
 	while (atomic_flag_test_and_set_explicit(&lock, memory_order_acquire))
 		sched_yield();
 }
 
 static void registry_unlock(void)
 {
-	atomic_flag_clear_explicit(&lock, memory_order_release);
+	if (!held_by_me())
+		atomic_flag_clear_explicit(&lock, memory_order_release);
+}
+
+void own_memory_hold(void)
+{
+	registry_lock();
+	atomic_store_explicit(&holder, (pid_t)syscall(SYS_gettid), memory_order_relaxed);
+}
+
+void own_memory_unhold(void)
+{
+	atomic_store_explicit(&holder, 0, memory_order_relaxed);
+	registry_unlock();
 }
 
 void own_memory_add(const void *p, size_t bytes)

@@ -41,6 +41,15 @@ void *own_remap(void *p, size_t old_bytes, size_t new_bytes);
 
 /* Copies the registered ranges, sorted by address, into out (at most cap); returns the count. */
 size_t own_memory_ranges(struct own_range *out, size_t cap);
+/*
+ * Holds the registry's lock on the calling thread until own_memory_unhold():
+ * taken before the leak check stops the other threads (none can then be
+ * stopped inside the registry), while the checking thread's own calls
+ * still pass.
+ */
+void own_memory_hold(void);
+void own_memory_unhold(void);
+
 /* True if a range could not be registered (the registry was full). */
 bool own_memory_overflowed(void);
 

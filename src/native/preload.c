@@ -5,6 +5,8 @@
  *   LEAKHOUND_TRACE_FILE         where to write the trace
  *   LEAKHOUND_TRACE_INTERVAL_MS  snapshot interval (default 1000)
  *   LEAKHOUND_TRACE_PID          the pid to track
+ *   LEAKHOUND_LEAK_CHECK         1: serve the malloc family from the leak
+ *                                heap and run leak checks (leak_check.h)
  * Only the process whose pid is LEAKHOUND_TRACE_PID tracks (exec keeps the
  * pid, so `run -- sh -c 'exec prog'` tracks prog); children that inherit
  * LD_PRELOAD, and children created by fork, run untracked. A program that
@@ -15,8 +17,18 @@
  * __libc_pvalloc, so no dlsym(RTLD_NEXT) bootstrap is needed (and no
  * static buffer for the calloc dlsym makes). posix_memalign and
  * aligned_alloc are not exported under __libc_ names; they are built on
- * __libc_memalign with glibc's own argument checks. malloc_usable_size is
- * not interposed: blocks still come from glibc, so its answer is right.
+ * __libc_memalign with glibc's own argument checks.
+ *
+ * Leak-check mode: every call of the family is served by the leak heap
+ * (leak_heap.h), except calls made while the guard is held (leakhound's own
+ * and libunwind's allocations stay in glibc, out of the check). free,
+ * realloc and malloc_usable_size tell the two apart by address: a block the
+ * leak heap did not make (allocated before tracking began, or by
+ * leakhound) goes to glibc. realloc always moves, as Memcheck's does. The
+ * mode is set once at start-up and kept by forked children, which must be
+ * able to free what they inherited (they allocate from the leak heap too,
+ * untracked). malloc_usable_size is interposed for that; outside this mode
+ * it forwards to glibc.
  *
  * Reentrancy and signals: a thread-local guard (initial-exec TLS, so
  * reading it never allocates) is set while a shim records; any allocation
@@ -25,6 +37,7 @@
  * locks are never taken twice on one thread. The writer thread keeps its
  * guard set for good.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <link.h>
 #include <malloc.h>
@@ -37,6 +50,9 @@
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
+#include "leak_check.h"
+#include "leak_heap.h"
+#include "own_memory.h"
 #include "trace_writer.h"
 #include "tracker.h"
 
@@ -51,6 +67,8 @@ extern void *__libc_valloc(size_t);
 extern void *__libc_pvalloc(size_t);
 
 static volatile int tracking;           /* 1 while this process records */
+static int leak_mode;                   /* 1: the leak heap serves the program (never cleared) */
+static size_t (*glibc_usable_size)(void *);
 static pid_t tracked_pid;
 static __thread int guard __attribute__((tls_model("initial-exec")));
 
@@ -75,8 +93,63 @@ static void record_alloc(void *p, size_t size)
 	errno = saved;
 }
 
+/* ---- leak-check mode: the leak heap ---- */
+
+/* True when this call is the program's and goes to the leak heap. */
+static inline int leak_heap_serves(void)
+{
+	return leak_mode && !guard;
+}
+
+/* A leak-heap block, charged to the calling stack when tracking. */
+static void *leak_alloc(size_t size, size_t alignment)
+{
+	void *p = leak_heap_alloc(size, alignment);
+	if (p && enter()) {
+		int saved = errno;
+		leak_heap_set_stack(p, tracker_alloc(p, size));
+		errno = saved;
+		leave();
+	}
+	return p;
+}
+
+static void leak_free(void *p)
+{
+	if (enter()) {
+		tracker_free(p);
+		leave();
+	}
+	leak_heap_free(p);
+}
+
+/* realloc into the leak heap: always a new block, as Memcheck does; old may be glibc's. */
+static void *leak_realloc(void *old, size_t size, int old_is_ours)
+{
+	if (old && size == 0) { /* glibc: frees and returns NULL */
+		old_is_ours ? leak_free(old) : __libc_free(old);
+		return NULL;
+	}
+	void *p = leak_alloc(size, 16);
+	if (!p || !old)
+		return p;
+	size_t old_size = old_is_ours ? leak_heap_size(old) : glibc_usable_size(old);
+	memcpy(p, old, old_size < size ? old_size : size);
+	old_is_ours ? leak_free(old) : __libc_free(old);
+	return p;
+}
+
+static inline int ours(void *p)
+{
+	return leak_mode && p && leak_heap_owns(p);
+}
+
+/* ---- the shims ---- */
+
 EXPORT void *malloc(size_t size)
 {
+	if (leak_heap_serves())
+		return leak_alloc(size, 16);
 	if (!enter())
 		return __libc_malloc(size);
 	void *p = __libc_malloc(size);
@@ -88,6 +161,14 @@ EXPORT void *malloc(size_t size)
 
 EXPORT void *calloc(size_t count, size_t size)
 {
+	if (leak_heap_serves()) {
+		size_t bytes;
+		if (__builtin_mul_overflow(count, size, &bytes)) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		return leak_alloc(bytes, 16); /* already zero */
+	}
 	if (!enter())
 		return __libc_calloc(count, size);
 	void *p = __libc_calloc(count, size);
@@ -101,6 +182,10 @@ EXPORT void free(void *p)
 {
 	if (!p)
 		return;
+	if (ours(p)) {
+		leak_free(p);
+		return;
+	}
 	if (enter()) {
 		tracker_free(p); /* before the free: another thread may get p back at once */
 		leave();
@@ -110,6 +195,10 @@ EXPORT void free(void *p)
 
 EXPORT void *realloc(void *old, size_t size)
 {
+	if (ours(old) || (old == NULL && leak_heap_serves()))
+		return leak_realloc(old, size, old != NULL);
+	if (leak_heap_serves())
+		return leak_realloc(old, size, 0); /* a glibc block moves into the leak heap */
 	if (!enter())
 		return __libc_realloc(old, size);
 	size_t old_size = 0;
@@ -141,8 +230,23 @@ EXPORT void *reallocarray(void *old, size_t count, size_t size)
 	return realloc(old, bytes);
 }
 
+EXPORT size_t malloc_usable_size(void *p)
+{
+	if (!p)
+		return 0;
+	if (ours(p))
+		return leak_heap_size(p); /* the requested size, as under Memcheck */
+	return glibc_usable_size(p);
+}
+
 static void *aligned(size_t alignment, size_t size)
 {
+	if (leak_heap_serves()) {
+		size_t a = 16;
+		while (a < alignment && a < ((size_t)1 << 62)) /* glibc rounds a bad alignment up to a power of two */
+			a *= 2;
+		return leak_alloc(size, a);
+	}
 	if (!enter())
 		return __libc_memalign(alignment, size);
 	void *p = __libc_memalign(alignment, size);
@@ -180,6 +284,8 @@ EXPORT int posix_memalign(void **out, size_t alignment, size_t size)
 
 EXPORT void *valloc(size_t size)
 {
+	if (leak_heap_serves())
+		return leak_alloc(size, 4096);
 	if (!enter())
 		return __libc_valloc(size);
 	void *p = __libc_valloc(size);
@@ -191,6 +297,14 @@ EXPORT void *valloc(size_t size)
 
 EXPORT void *pvalloc(size_t size)
 {
+	if (leak_heap_serves()) {
+		size_t rounded = (size + 4095) & ~(size_t)4095;
+		if (rounded < size) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		return leak_alloc(rounded ? rounded : 4096, 4096);
+	}
 	if (!enter())
 		return __libc_pvalloc(size);
 	void *p = __libc_pvalloc(size);
@@ -210,12 +324,43 @@ static void hold_guard(void)
 static void after_fork_in_child(void)
 {
 	tracking = 0; /* children are not followed: they run untracked */
+	if (leak_mode)
+		leak_heap_unlock();
+}
+
+static void before_fork(void)
+{
+	if (leak_mode)
+		leak_heap_lock(); /* the child must not inherit it locked */
+}
+
+static void after_fork_in_parent(void)
+{
+	if (leak_mode)
+		leak_heap_unlock();
+}
+
+static void stop_tracking(void)
+{
+	tracking = 0;
 }
 
 struct self_range {
 	uintptr_t lo, hi;
 };
 
+static int contains_me(const struct dl_phdr_info *info, uintptr_t me)
+{
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
+		if (ph->p_type == PT_LOAD && me >= lo && me < lo + ph->p_memsz)
+			return 1;
+	}
+	return 0;
+}
+
+/* The code segment of this library (its frames are dropped from stacks). */
 static int find_self(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
@@ -233,6 +378,24 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data)
 	return 0;
 }
 
+/* This library's writable segments (its tables' pointers, the scan's state) are not roots. */
+static int register_own_data(struct dl_phdr_info *info, size_t size, void *data)
+{
+	(void)size;
+	(void)data;
+	if (!contains_me(info, (uintptr_t)&register_own_data))
+		return 0;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_LOAD && (ph->p_flags & PF_W)) {
+			uintptr_t lo = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)4095;
+			uintptr_t hi = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz + 4095) & ~(uintptr_t)4095;
+			own_memory_add((void *)lo, hi - lo);
+		}
+	}
+	return 1;
+}
+
 static uint64_t interval_from_env(void)
 {
 	const char *s = getenv("LEAKHOUND_TRACE_INTERVAL_MS");
@@ -241,6 +404,20 @@ static uint64_t interval_from_env(void)
 	if (!s || *end || ms == 0)
 		ms = 1000;
 	return ms * 1000000ull;
+}
+
+/* Leak-check mode, if asked for and possible; before tracking starts, so every tracked block is the heap's. */
+static void start_leak_mode(void)
+{
+	const char *want = getenv("LEAKHOUND_LEAK_CHECK");
+	if (!want || strcmp(want, "1") != 0)
+		return;
+	glibc_usable_size = (size_t(*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
+	if (!glibc_usable_size || !leak_check_init(trace_writer_request_leak_check))
+		return;
+	dl_iterate_phdr(register_own_data, NULL);
+	trace_writer_enable_leak_check(stop_tracking);
+	leak_mode = 1;
 }
 
 __attribute__((constructor)) static void leakhound_start(void)
@@ -254,7 +431,8 @@ __attribute__((constructor)) static void leakhound_start(void)
 	dl_iterate_phdr(find_self, &self);
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	if (tracker_init(self.lo, self.hi) && trace_writer_open(path, interval_from_env())) {
-		pthread_atfork(NULL, NULL, after_fork_in_child);
+		start_leak_mode();
+		pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
 		tracked_pid = getpid();
 		tracking = 1;
 		trace_writer_start(hold_guard);

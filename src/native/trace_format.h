@@ -44,6 +44,7 @@ enum lh_record_type {
 	LH_REC_MODULE = 1,       /* a loaded ELF object: struct lh_rec_module + path */
 	LH_REC_STACK = 2,        /* a call stack: struct lh_rec_stack + frames */
 	LH_REC_SNAPSHOT = 3,     /* live totals: struct lh_rec_snapshot + entries */
+	LH_REC_LEAK_CHECK = 4,   /* a leak check's result: struct lh_rec_leak_check + loss records */
 };
 
 /*
@@ -94,6 +95,55 @@ struct lh_rec_stack_entry {
 	uint32_t reserved;
 	int64_t live_bytes;      /* live blocks are allocs - frees */
 	uint64_t allocs, frees;  /* blocks allocated by / freed from this stack */
+};
+
+/*
+ * A Memcheck-style leak check (`run --leak-check`): written at normal exit
+ * (flag LH_LEAK_CHECK_FINAL) and on each SIGUSR2, in the same batch as a
+ * snapshot, after the stacks it names. Kinds are numbered as Memcheck's
+ * Reachedness (Unreached, IndirectLeak, Possible, Reachable), which is also
+ * its loss-record sort order. bytes/blocks of the summary and of a record
+ * count each block once, in its own kind; indirect_bytes (definite records
+ * only) is what the record's blocks hold indirectly, as Memcheck's
+ * "(d direct, i indirect)".
+ */
+enum lh_leak_kind {
+	LH_LEAK_DEFINITE = 0,
+	LH_LEAK_INDIRECT = 1,
+	LH_LEAK_POSSIBLE = 2,
+	LH_LEAK_REACHABLE = 3,
+	LH_LEAK_KINDS = 4,
+};
+
+/* Memcheck's four heuristics, the order of heuristic_bytes/blocks. */
+enum lh_leak_heuristic {
+	LH_HEUR_STDSTRING = 0,
+	LH_HEUR_LENGTH64 = 1,
+	LH_HEUR_NEWARRAY = 2,
+	LH_HEUR_MULTIPLE_INHERITANCE = 3,
+	LH_HEUR_COUNT = 4,
+};
+
+struct lh_rec_leak_check {
+	uint64_t time_ns;        /* since tracking started, when the scan began */
+	uint64_t scan_ns;        /* how long the threads were stopped */
+	uint64_t bytes[LH_LEAK_KINDS], blocks[LH_LEAK_KINDS];
+	uint64_t heuristic_bytes[LH_HEUR_COUNT], heuristic_blocks[LH_HEUR_COUNT]; /* of still reachable */
+	uint64_t root_bytes;     /* bytes of roots scanned (mappings, stacks, registers) */
+	uint32_t threads;        /* other threads found */
+	uint32_t threads_not_stopped; /* of them, ones that did not answer the stop signal */
+	uint32_t flags;          /* LH_LEAK_CHECK_FINAL, LH_LEAK_CHECK_HEAP_CORRUPT */
+	uint32_t record_count;   /* struct lh_rec_loss follow */
+};
+#define LH_LEAK_CHECK_FINAL 1u        /* at normal exit, after the freeres calls */
+#define LH_LEAK_CHECK_HEAP_CORRUPT 2u /* a block header was overwritten: blocks after it were not seen */
+
+/* One loss record: the blocks of one kind allocated from one stack. */
+struct lh_rec_loss {
+	uint32_t stack;          /* defined by a STACK record before this one (0: table full) */
+	uint32_t kind;           /* enum lh_leak_kind */
+	uint64_t bytes, blocks;
+	uint64_t indirect_bytes; /* definite records: bytes only reachable through these blocks */
 };
 
 #endif

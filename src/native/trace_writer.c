@@ -14,6 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/futex.h>
+#include <stdatomic.h>
+#include <sys/syscall.h>
+
+#include "leak_check.h"
+#include "own_memory.h"
 #include "tracker.h"
 
 /*
@@ -28,6 +34,12 @@ static uint64_t start_ns;
 static bool finished;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static void (*writer_thread_init)(void);
+static pid_t writer_tid;
+
+/* Leak checks (run --leak-check): the final one's hook, and the SIGUSR2 request. */
+static void (*leak_stop_tracking)(void);
+static _Atomic bool check_requested;
+static _Atomic uint32_t wake_word;       /* bumped (and futex-woken) by a request */
 
 /* The batch buffer (grown with mremap). */
 static char *buf;
@@ -54,9 +66,8 @@ static bool buf_reserve(size_t more)
 	size_t cap = buf_cap ? buf_cap : 1 << 16;
 	while (cap < buf_len + more)
 		cap *= 2;
-	void *p = buf ? mremap(buf, buf_cap, cap, MREMAP_MAYMOVE)
-		      : mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	void *p = buf ? own_remap(buf, buf_cap, cap) : own_map(cap, false);
+	if (!p)
 		return false;
 	buf = p;
 	buf_cap = cap;
@@ -195,9 +206,8 @@ static bool grow_last_events(uint32_t count)
 	while (cap < count)
 		cap *= 2;
 	size_t old_bytes = (size_t)last_events_cap * sizeof(uint64_t), bytes = (size_t)cap * sizeof(uint64_t);
-	void *p = last_events ? mremap(last_events, old_bytes, bytes, MREMAP_MAYMOVE)
-			      : mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
+	void *p = last_events ? own_remap(last_events, old_bytes, bytes) : own_map(bytes, false);
+	if (!p)
 		return false;
 	last_events = p;
 	last_events_cap = cap;
@@ -258,16 +268,44 @@ static void add_snapshot(uint32_t count, uint32_t flags)
 	}
 }
 
-/* One batch: new modules, new stacks, a snapshot; then one write. Caller holds write_lock. */
-static void write_batch(uint32_t flags)
+static void add_leak_check(const struct leak_result *r)
+{
+	size_t loss_bytes = r->record_count * sizeof(struct lh_rec_loss);
+	if (sizeof(struct lh_rec_leak_check) + loss_bytes > UINT32_MAX - 8 ||
+	    !record_begin(LH_REC_LEAK_CHECK, sizeof(struct lh_rec_leak_check) + loss_bytes))
+		return;
+	struct lh_rec_leak_check sum = r->summary;
+	sum.record_count = (uint32_t)r->record_count;
+	buf_put(&sum, sizeof(sum));
+	buf_put(r->records, loss_bytes);
+}
+
+/*
+ * One batch: new modules, new stacks, a snapshot, the leak check if there
+ * is one (after the stacks it names); then one write. Caller holds write_lock.
+ */
+static void write_batch(uint32_t flags, const struct leak_result *leaks)
 {
 	buf_len = 0;
 	uint32_t count = tracker_stack_count();
 	add_modules_if_changed();
 	add_new_stacks(count);
 	add_snapshot(count, flags);
+	if (leaks)
+		add_leak_check(leaks);
 	if (!append(buf, buf_len, 0))
 		finished = true; /* disk full or the file went away: stop, the program goes on */
+}
+
+/* A mid-run leak check and its batch. Caller holds write_lock. */
+static void write_batch_with_leak_check(void)
+{
+	struct leak_result r;
+	uint64_t t = now_ns(CLOCK_MONOTONIC) - start_ns;
+	bool ok = leak_check_now(&r);
+	r.summary.time_ns = t;
+	write_batch(0, ok ? &r : NULL);
+	leak_scan_free(&r);
 }
 
 bool trace_writer_open(const char *path, uint64_t interval)
@@ -297,10 +335,29 @@ bool trace_writer_open(const char *path, uint64_t interval)
 	bool ok = append((const char *)&h, sizeof(h), O_CREAT | O_TRUNC);
 	if (ok) {
 		opened = true;
-		write_batch(0);
+		write_batch(0, NULL);
 	}
 	pthread_mutex_unlock(&write_lock);
 	return ok;
+}
+
+static void wait_until(uint32_t seen, uint64_t deadline_ns)
+{
+	struct timespec ts = { (time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u) };
+	syscall(SYS_futex, (uint32_t *)&wake_word, FUTEX_WAIT_BITSET_PRIVATE, seen, &ts, NULL, FUTEX_BITSET_MATCH_ANY);
+}
+
+/* Its stack holds the static TLS of leakhound's thread and the scan's frames: not the program's. */
+static void register_own_stack(void)
+{
+	pthread_attr_t attr;
+	void *lo;
+	size_t size;
+	if (pthread_getattr_np(pthread_self(), &attr) != 0)
+		return;
+	if (pthread_attr_getstack(&attr, &lo, &size) == 0)
+		own_memory_add(lo, size);
+	pthread_attr_destroy(&attr);
 }
 
 static void *writer_main(void *arg)
@@ -308,22 +365,31 @@ static void *writer_main(void *arg)
 	(void)arg;
 	if (writer_thread_init)
 		writer_thread_init();
-	uint64_t next = start_ns;
+	writer_tid = (pid_t)syscall(SYS_gettid);
+	register_own_stack();
+	uint64_t next = start_ns + interval_ns;
 	for (;;) {
-		next += interval_ns;
-		struct timespec ts = { (time_t)(next / 1000000000u), (long)(next % 1000000000u) };
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-			;
+		uint32_t seen = atomic_load(&wake_word);
+		bool check = atomic_exchange(&check_requested, false);
+		if (!check && now_ns(CLOCK_MONOTONIC) < next) {
+			wait_until(seen, next);
+			continue;
+		}
 		pthread_mutex_lock(&write_lock);
 		bool done = finished;
-		if (!done)
-			write_batch(0);
+		if (!done && check)
+			write_batch_with_leak_check();
+		else if (!done)
+			write_batch(0, NULL);
 		pthread_mutex_unlock(&write_lock);
 		if (done)
 			return NULL;
+		if (check)
+			continue;
+		next += interval_ns;
 		uint64_t now = now_ns(CLOCK_MONOTONIC);
 		if (now > next + interval_ns) /* fell behind (a stopped process): skip ahead */
-			next = now - (now - start_ns) % interval_ns;
+			next = now - (now - start_ns) % interval_ns + interval_ns;
 	}
 }
 
@@ -346,11 +412,31 @@ bool trace_writer_start(void (*thread_init)(void))
 	return rc == 0;
 }
 
+void trace_writer_enable_leak_check(void (*stop_tracking)(void))
+{
+	leak_stop_tracking = stop_tracking;
+}
+
+void trace_writer_request_leak_check(void)
+{
+	atomic_store(&check_requested, true);
+	atomic_fetch_add(&wake_word, 1);
+	syscall(SYS_futex, (uint32_t *)&wake_word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
 void trace_writer_finish(void)
 {
 	pthread_mutex_lock(&write_lock);
 	if (!finished && opened) {
-		write_batch(LH_SNAPSHOT_FINAL);
+		struct leak_result r = { 0 };
+		bool leaks = false;
+		if (leak_stop_tracking) {
+			uint64_t t = now_ns(CLOCK_MONOTONIC) - start_ns;
+			leaks = leak_check_at_exit(writer_tid, leak_stop_tracking, &r);
+			r.summary.time_ns = t;
+		}
+		write_batch(LH_SNAPSHOT_FINAL, leaks ? &r : NULL);
+		leak_scan_free(&r);
 		finished = true;
 	}
 	pthread_mutex_unlock(&write_lock);

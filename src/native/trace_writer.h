@@ -3,7 +3,8 @@
  * snapshot every interval, each batch with one write(2).
  *
  * A background thread (all signals blocked, so the program's signals are
- * never delivered to it) wakes every interval; the library's destructor
+ * never delivered to it) wakes every interval (or at once when a leak check
+ * is requested: it sleeps on a futex, not a timer); the library's destructor
  * writes the final snapshot. Both build the batch in an mmap'd buffer and
  * serialise on one mutex, so the file only ever grows by whole batches
  * (SIGKILL can cut at most the batch being written, which readers drop).
@@ -20,7 +21,20 @@
 bool trace_writer_open(const char *path, uint64_t interval_ns);
 /* Starts the interval thread; `thread_init` runs first on it (sets the guard). */
 bool trace_writer_start(void (*thread_init)(void));
-/* Writes the final snapshot and stops writing for good. Idempotent. */
+/*
+ * Writes the final snapshot and stops writing for good. Idempotent. With
+ * leak checks enabled, the final batch also holds the at-exit leak check
+ * (leak_check.h), which stops the program's other threads for good.
+ */
 void trace_writer_finish(void);
+
+/*
+ * Leak checks (`run --leak-check`): the final batch gets one, and
+ * trace_writer_request_leak_check() (async-signal-safe: an atomic store and
+ * a futex wake) has the writer thread run one at once. `stop_tracking` is
+ * called by the final check once the other threads are stopped.
+ */
+void trace_writer_enable_leak_check(void (*stop_tracking)(void));
+void trace_writer_request_leak_check(void);
 
 #endif
