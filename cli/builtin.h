@@ -49,6 +49,7 @@ enum cli_option_kind {
 	CLI_BYTES,      /* uint64_t *: a byte count, with an optional K, M or G (binary) suffix */
 	CLI_RETENTION,  /* enum retention_mode * */
 	CLI_CHOICE,     /* const char **: one of the words in `choices`, space-separated */
+	CLI_STRING,     /* const char **: any value (the subcommand validates it) */
 };
 
 struct cli_option {

@@ -163,6 +163,9 @@ static bool set_option(const struct cli_option *o, const char *value)
 	}
 	case CLI_RETENTION:
 		return cli_parse_retention(value, o->target);
+	case CLI_STRING:
+		*(const char **)o->target = value;
+		return true;
 	case CLI_CHOICE: {
 		size_t len = strlen(value);
 		for (const char *c = o->choices; *c;) {

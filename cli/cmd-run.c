@@ -1,12 +1,18 @@
 /*
- * cmd-run.c - `leakhound run [-o FILE] [--interval T] -- CMD [ARGS...]`.
+ * cmd-run.c - `leakhound run [-o FILE] [--interval T] [--leak-check] -- CMD [ARGS...]`.
  *
  * Starts CMD with libleakhound-preload.so in LD_PRELOAD and waits for it.
  * The library (src/native/) writes the trace; this command only sets its
  * environment, keeps the terminal's Ctrl-C for the program (as system(3)
- * does) and passes on the program's exit status.
+ * does) and passes on the program's exit status. With --leak-check it then
+ * reads the trace's final leak check and prints it on stderr the way
+ * Memcheck does (src/report/leak_report.h).
  */
 #include "builtin.h"
+
+#include "../src/report/leak_report.h"
+#include "../src/trace/symbolize.h"
+#include "../src/trace/trace_reader.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +23,8 @@
 #include <unistd.h>
 
 static const char run_usage[] =
-	"usage: leakhound run [-o FILE] [--interval T] [--js-frames] [--quiet] [--] CMD [ARGS...]\n"
+	"usage: leakhound run [-o FILE] [--interval T] [--js-frames] [--quiet]\n"
+	"                     [--leak-check [--show-kinds LIST] [--error-exitcode N]] [--] CMD [ARGS...]\n"
 	"\n"
 	"Runs CMD with leakhound's allocation tracker preloaded and records, for\n"
 	"each call stack that allocates, its live bytes and blocks every interval,\n"
@@ -35,9 +42,24 @@ static const char run_usage[] =
 	"  -q, --quiet         no closing line on stderr\n"
 	"  --js-frames         for node: have V8 write its perf map (/tmp/perf-PID.map) so\n"
 	"                      that report names JavaScript frames by function and script\n"
+	"  --leak-check        a Memcheck-style leak check when CMD exits: every unfreed\n"
+	"                      block is definitely lost, indirectly lost, possibly lost\n"
+	"                      or still reachable, found by scanning the roots (data and\n"
+	"                      bss, stacks, registers, TLS, other memory) for pointers.\n"
+	"                      Loss records and LEAK SUMMARY go to stderr, and into FILE.\n"
+	"                      'kill -USR2 PID' runs a check mid-run (into FILE; see\n"
+	"                      'leakhound report'). The program's malloc family is then\n"
+	"                      served by leakhound's own allocator (see the README), and\n"
+	"                      SIGUSR2 and real-time signal SIGRTMAX-3 are leakhound's.\n"
+	"  --show-kinds LIST   loss records printed: a comma list of definite, indirect,\n"
+	"                      possible, reachable; or all, none (default definite,possible)\n"
+	"  --error-exitcode N  exit with N (1-255) if the check at exit found definitely\n"
+	"                      or indirectly lost blocks\n"
 	"\n"
-	"Exit status: CMD's own; 128+N if a signal N ended it; 126/127 if it could\n"
-	"not be started; 3 or 4 for leakhound's own errors before it started.\n"
+	"Exit status: CMD's own (or N, see --error-exitcode); 128+N if a signal N ended\n"
+	"it; 126/127 if it could not be started; 3 or 4 for leakhound's own errors\n"
+	"before it started. A program that does not exit normally (killed, _exit)\n"
+	"gets no leak check at exit.\n"
 	"Environment: LEAKHOUND_PRELOAD overrides the library's path (by default\n"
 	"libleakhound-preload.so next to the leakhound binary).\n";
 
@@ -106,7 +128,7 @@ static void ask_node_for_a_perf_map(void)
 }
 
 LH_NORETURN static void exec_child(char **cmd, const char *preload, const char *trace, unsigned long long ms,
-				   bool js_frames)
+				   bool js_frames, bool leak_check)
 {
 	char buf[PATH_MAX * 2 + 2];
 	if (js_frames)
@@ -122,17 +144,63 @@ LH_NORETURN static void exec_child(char **cmd, const char *preload, const char *
 	setenv("LEAKHOUND_TRACE_INTERVAL_MS", buf, 1);
 	snprintf(buf, sizeof(buf), "%ld", (long)getpid());
 	setenv("LEAKHOUND_TRACE_PID", buf, 1);
+	if (leak_check)
+		setenv("LEAKHOUND_LEAK_CHECK", "1", 1);
+	else
+		unsetenv("LEAKHOUND_LEAK_CHECK");
 	execvp(cmd[0], cmd);
 	int e = errno;
 	fprintf(stderr, "leakhound: cannot run '%s': %s\n", cmd[0], strerror(e));
 	_exit(e == ENOENT ? 127 : 126);
 }
 
+/*
+ * Prints the trace's leak check at exit on stderr. Returns the exit status
+ * to use: `status`, or error_exitcode when it is set and blocks were lost.
+ */
+static int report_leaks(const char *trace_path, const char *output, const char *cmd, unsigned kinds,
+			int error_exitcode, int status)
+{
+	struct lh_error err = { 0 };
+	struct trace *t = trace_read(trace_path, &err);
+	const struct trace_leak_check *c = t ? leak_final_check(t) : NULL;
+	if (!c) {
+		fprintf(stderr, "leakhound: no leak check at exit: '%s' did not exit normally (killed, or _exit)%s%s\n", cmd,
+			t && t->leak_check_count ? "; 'leakhound report' shows the last mid-run check in " : "",
+			t && t->leak_check_count ? output : "");
+		trace_free(t);
+		return status;
+	}
+	struct symbolizer *sym = symbolizer_new(t);
+	fflush(stdout);
+	fprintf(stderr, "\nleakhound: leak check at exit of '%s' (pid %llu):\n\n", cmd, (unsigned long long)t->pid);
+	leak_print_check(stderr, t, c, sym, kinds);
+	if (error_exitcode && leak_check_failed(c))
+		status = error_exitcode;
+	symbolizer_free(sym);
+	trace_free(t);
+	return status;
+}
+
+static bool parse_exit_code(const char *s, int *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 255)
+		return false;
+	*out = (int)v;
+	return true;
+}
+
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_INTERVAL = 256, OPT_JS_FRAMES, OPT_HELP };
+	enum { OPT_INTERVAL = 256, OPT_JS_FRAMES, OPT_HELP, OPT_LEAK_CHECK, OPT_SHOW_KINDS, OPT_ERROR_EXITCODE };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "leak-check", no_argument, NULL, OPT_LEAK_CHECK },
+		{ "show-kinds", required_argument, NULL, OPT_SHOW_KINDS },
+		{ "error-exitcode", required_argument, NULL, OPT_ERROR_EXITCODE },
 		{ "js-frames", no_argument, NULL, OPT_JS_FRAMES },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -141,7 +209,9 @@ int cmd_run(int argc, char **argv)
 	};
 	const char *output = "leakhound.lhtrace";
 	unsigned long long interval_ms = 1000;
-	bool quiet = false, js_frames = false;
+	bool quiet = false, js_frames = false, leak_check = false, kinds_given = false;
+	unsigned kinds = LEAK_KINDS_DEFAULT;
+	int error_exitcode = 0;
 	int c;
 	optind = 1;
 	opterr = 0;
@@ -150,6 +220,17 @@ int cmd_run(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'q': quiet = true; break;
 		case OPT_JS_FRAMES: js_frames = true; break;
+		case OPT_LEAK_CHECK: leak_check = true; break;
+		case OPT_SHOW_KINDS:
+			if (!leak_parse_kinds(optarg, &kinds))
+				return cli_usage_error("--show-kinds takes a comma list of definite, indirect, possible, reachable; or all, none; not '%s'",
+						       optarg);
+			kinds_given = true;
+			break;
+		case OPT_ERROR_EXITCODE:
+			if (!parse_exit_code(optarg, &error_exitcode))
+				return cli_usage_error("--error-exitcode takes an exit status from 1 to 255, not '%s'", optarg);
+			break;
 		case OPT_INTERVAL:
 			if (!parse_interval(optarg, &interval_ms))
 				return cli_usage_error("--interval takes a time from 10ms to 24h such as 500ms, 1s or 2m, not '%s'",
@@ -165,6 +246,8 @@ int cmd_run(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error("run needs a command to run: leakhound run -o FILE -- CMD [ARGS...]");
 	char **cmd = argv + optind;
+	if (!leak_check && (kinds_given || error_exitcode))
+		return cli_usage_error("--show-kinds and --error-exitcode go with --leak-check");
 
 	char preload[PATH_MAX];
 	if (!find_preload(preload, sizeof(preload))) {
@@ -200,7 +283,7 @@ int cmd_run(int argc, char **argv)
 	if (child_pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		exec_child(cmd, preload, trace, interval_ms, js_frames);
+		exec_child(cmd, preload, trace, interval_ms, js_frames, leak_check);
 	}
 	sigaction(SIGTERM, &forward, NULL);
 	sigaction(SIGHUP, &forward, NULL);
@@ -211,11 +294,14 @@ int cmd_run(int argc, char **argv)
 			return LH_EXIT_INTERNAL;
 		}
 	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	bool started = !(WIFEXITED(status) && WEXITSTATUS(status) >= 126);
+	if (leak_check && started)
+		rc = report_leaks(trace, output, cmd[0], kinds, error_exitcode, rc);
 	if (!quiet) {
 		if (WIFSIGNALED(status))
 			fprintf(stderr, "leakhound: '%s' was killed by signal %d; %s holds its allocations up to the last interval\n",
 				cmd[0], WTERMSIG(status), output);
-		else if (!(WIFEXITED(status) && WEXITSTATUS(status) >= 126))
+		else if (started)
 			fprintf(stderr, "leakhound: trace written to %s; read it with 'leakhound report %s'\n", output, output);
 	}
 	return rc;

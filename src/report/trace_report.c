@@ -4,6 +4,7 @@
 #include "trace_report.h"
 
 #include "json_writer.h"
+#include "leak_report.h"
 #include "table.h"
 
 static const struct trace_snapshot *last_snapshot(const struct trace *t)
@@ -153,6 +154,7 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 			fprintf(out, "    ... %zu more stacks (--stacks N shows more)\n", s->stack_count - stacks);
 	}
 	free(sites);
+	leak_print_checks(out, t, r->sym, r->leak_kinds);
 }
 
 static void json_frame(struct json_writer *w, uint64_t ret, const struct sym_frame *f)
@@ -241,5 +243,6 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	}
 	free(sites);
 	jw_array_end(&w);
+	leak_write_json(&w, t, r->sym);
 	jw_object_end(&w);
 }

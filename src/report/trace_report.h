@@ -1,7 +1,7 @@
 /*
  * trace_report.h - `leakhound report` as text and JSON: the totals of a
  * native allocation trace, then the allocation sites ranked by growth,
- * each with its call stacks.
+ * each with its call stacks; then the trace's leak checks (leak_report.h).
  */
 #ifndef LH_REPORT_TRACE_REPORT_H
 #define LH_REPORT_TRACE_REPORT_H
@@ -16,6 +16,7 @@ struct trace_report {
 	size_t top;             /* sites shown */
 	size_t stacks_per_site; /* stacks shown under each site */
 	int64_t min_growth;     /* sites whose live bytes grew less over the run are left out */
+	unsigned leak_kinds;    /* loss records shown of the last leak check (leak_report.h) */
 };
 
 void trace_print_text(FILE *out, const struct trace_report *r);

@@ -107,6 +107,38 @@ static bool add_snapshot(struct trace *t, const char *p, uint32_t size, uint64_t
 	return true;
 }
 
+static bool stack_known(const struct trace *t, uint32_t id)
+{
+	return id == 0 || (id < t->stack_count && t->stacks[id].defined);
+}
+
+static bool add_leak_check(struct trace *t, const char *p, uint32_t size, uint64_t off, size_t *cap,
+			   struct lh_error *err)
+{
+	struct trace_leak_check c = { 0 };
+	if (size < sizeof(c.summary))
+		return lh_error_at(err, off, "leak check record too short (%u bytes)", size);
+	memcpy(&c.summary, p, sizeof(c.summary));
+	size_t n = c.summary.record_count;
+	if (n > (size - sizeof(c.summary)) / sizeof(struct lh_rec_loss))
+		return lh_error_at(err, off, "leak check of %zu loss records does not fit its %u bytes", n, size);
+	c.records = lh_malloc(n * sizeof(*c.records) + 1);
+	memcpy(c.records, p + sizeof(c.summary), n * sizeof(*c.records));
+	c.record_count = n;
+	for (size_t i = 0; i < n; i++) {
+		const struct lh_rec_loss *r = &c.records[i];
+		const char *why = r->kind >= LH_LEAK_KINDS ? "an unknown kind"
+				  : !stack_known(t, r->stack) ? "a stack not defined before it" : NULL;
+		if (why) {
+			free(c.records);
+			return lh_error_at(err, off, "leak check loss record %zu has %s", i, why);
+		}
+	}
+	lh_grow((void **)&t->leak_checks, cap, t->leak_check_count + 1, sizeof(*t->leak_checks));
+	t->leak_checks[t->leak_check_count++] = c;
+	return true;
+}
+
 struct trace *trace_read(const char *path, struct lh_error *err)
 {
 	char *data = NULL;
@@ -136,7 +168,7 @@ struct trace *trace_read(const char *path, struct lh_error *err)
 	t->start_unix_ns = h.start_unix_ns;
 	t->interval_ns = h.interval_ns;
 	t->file_size = size;
-	size_t modules_cap = 0, stacks_cap = 0, snaps_cap = 0;
+	size_t modules_cap = 0, stacks_cap = 0, snaps_cap = 0, checks_cap = 0;
 	size_t off = h.header_size;
 	bool ok = true;
 	while (ok && off < size) {
@@ -162,6 +194,9 @@ struct trace *trace_read(const char *path, struct lh_error *err)
 			break;
 		case LH_REC_SNAPSHOT:
 			ok = add_snapshot(t, p, r.size, off, &snaps_cap, &stacks_cap, err);
+			break;
+		case LH_REC_LEAK_CHECK:
+			ok = add_leak_check(t, p, r.size, off, &checks_cap, err);
 			break;
 		default:
 			break; /* a newer record type: skip it */
@@ -192,6 +227,9 @@ void trace_free(struct trace *t)
 		free(t->stacks[i].frames);
 		free(t->stacks[i].samples);
 	}
+	for (size_t i = 0; i < t->leak_check_count; i++)
+		free(t->leak_checks[i].records);
+	free(t->leak_checks);
 	free(t->modules);
 	free(t->stacks);
 	free(t->snapshots);

@@ -1,7 +1,7 @@
 /*
  * trace_reader.h - loads a .lhtrace file (src/native/trace_format.h) into
  * memory: modules, stacks, snapshot totals and each stack's counters over
- * time.
+ * time, and the results of leak checks.
  *
  * A trace cut short (the program was killed, or exited with _exit) is not
  * an error: the reader keeps every complete record, drops a partial last
@@ -41,6 +41,17 @@ struct trace_snapshot {
 	uint64_t live_bytes, live_blocks, peak_bytes, allocs, frees;
 };
 
+/*
+ * A leak check (`run --leak-check`): the summary as written, and its loss
+ * records in the order written (leak_report sorts them as Memcheck does).
+ * Every record's stack is 0 or defined.
+ */
+struct trace_leak_check {
+	struct lh_rec_leak_check summary;
+	struct lh_rec_loss *records;
+	size_t record_count;
+};
+
 struct trace {
 	uint64_t pid, start_unix_ns, interval_ns;
 	struct trace_module *modules;
@@ -49,6 +60,8 @@ struct trace {
 	size_t stack_count;
 	struct trace_snapshot *snapshots;
 	size_t snapshot_count;
+	struct trace_leak_check *leak_checks; /* in time order */
+	size_t leak_check_count;
 	bool complete;                /* the final snapshot (normal exit) is there */
 	uint64_t file_size, bytes_dropped; /* a partial record at the end */
 };
