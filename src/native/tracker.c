@@ -1,27 +1,26 @@
 /*
  * tracker.c - stack table, per-stack counters and the address map (see
- * tracker.h), plus stack capture with libunwind.
+ * tracker.h), plus stack capture.
  *
- * Stack capture: unw_backtrace() walks the CFI of -O2 code without frame
- * pointers and caches the frame rules per thread (set up in preload.c), at
- * roughly 140 ns a stack (docs/trace-format.md has the measurements). The
- * frames of this library itself are dropped, so a stack starts at the
- * caller of malloc (or at libstdc++'s operator new, etc.).
+ * Stack capture: unwind_backtrace() (unwind.c) walks the CFI of -O2 code
+ * without frame pointers from a cache of frame rules shared by all threads
+ * (docs/trace-format.md has the measurements). The frames of this library
+ * itself are dropped, so a stack starts at the caller of malloc (or at
+ * libstdc++'s operator new, etc.).
  *
  * Every table is a fixed-size reservation (MAP_NORESERVE, touched lazily),
  * so lock-free readers never see a table move. When one is full, new stacks
  * are charged to stack id 0 ("table full") instead of failing.
  */
-#define UNW_LOCAL_ONLY
 #include "tracker.h"
 
-#include <libunwind.h>
 #include <pthread.h>
 #include <string.h>
 #include <sched.h>
 #include <sys/mman.h>
 
 #include "own_memory.h"
+#include "unwind.h"
 
 #define STACK_SLOTS (1u << 22)          /* hash slots, kept at most half full */
 #define STACK_MAX (1u << 21)            /* distinct stacks */
@@ -184,15 +183,15 @@ static uint32_t stack_intern(const uint64_t *frames, uint32_t n)
 
 static uint32_t capture_stack(void)
 {
-	void *ips[LH_TRACE_MAX_FRAMES + 8];
-	int n = unw_backtrace(ips, (int)(sizeof(ips) / sizeof(ips[0])));
+	uintptr_t ips[LH_TRACE_MAX_FRAMES + 8];
+	int n = unwind_backtrace(ips, (int)(sizeof(ips) / sizeof(ips[0])));
 	int skip = 0;
-	while (skip < n && (uintptr_t)ips[skip] >= self_lo && (uintptr_t)ips[skip] < self_hi)
+	while (skip < n && ips[skip] >= self_lo && ips[skip] < self_hi)
 		skip++;
 	uint64_t frames[LH_TRACE_MAX_FRAMES];
 	uint32_t count = 0;
 	for (int i = skip; i < n && count < LH_TRACE_MAX_FRAMES; i++)
-		frames[count++] = (uint64_t)(uintptr_t)ips[i];
+		frames[count++] = (uint64_t)ips[i];
 	return stack_intern(frames, count);
 }
 
