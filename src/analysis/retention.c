@@ -204,8 +204,9 @@ static uint8_t *mark_page_owned(const struct heap_snapshot *s, enum retention_mo
 
 /* MARK: - Essential edges */
 
+/* Also counts each node's retainers over those edges, into retainer_count (zeroed). */
 static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mode mode,
-				const struct weakmap_names *names)
+				const struct weakmap_names *names, uint32_t *retainer_count)
 {
 	uint8_t *essential = bits_new(s->edge_count);
 	uint8_t *owned = mode == RETENTION_ALL_EDGES ? NULL : mark_page_owned(s, mode);
@@ -225,6 +226,7 @@ static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mo
 			    (kind == HEAP_EDGE_SHORTCUT || (bit_get(owned, to) && !bit_get(owned, n))))
 				continue;
 			bit_set(essential, e);
+			retainer_count[to]++;
 		}
 	}
 	free(owned);
@@ -329,19 +331,10 @@ struct lengauer_tarjan {
 	uint32_t *ancestor, *vertex, *label, *semi, *dom;
 	uint8_t *linked;
 	uint32_t *next_edge;          /* DFS cursor per ordinal, during numbering only */
-	uint32_t *retainer_count;     /* per ordinal, until the retainer lists are laid out */
+	uint32_t *retainer_count;     /* per ordinal over essential edges, until the lists are laid out */
 	uint32_t *retainers;
 	uint32_t n;                   /* vertices numbered so far */
 };
-
-static void lt_count_retainers(struct lengauer_tarjan *lt)
-{
-	const struct heap_snapshot *s = lt->s;
-	lt->retainer_count = lh_calloc_column((size_t)s->node_count + 1, sizeof(uint32_t));
-	for (uint32_t e = 0; e < s->edge_count; e++)
-		if (bit_get(lt->essential, e))
-			lt->retainer_count[heap_edge_to(s, e)]++;
-}
 
 /* Iterative DFS from vertex root over essential edges, in edge order. */
 static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
@@ -519,15 +512,15 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 }
 
 /*
- * Fills out->dominator and out->unreachable. Returns the nodes in DFS order
- * (ordinals), which lists every node after its dominator.
+ * Fills out->dominator and out->unreachable, and frees retainer_count.
+ * Returns the nodes in DFS order (ordinals), which lists every node after
+ * its dominator.
  */
 static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode mode, const uint8_t *essential,
-			    struct retention *out)
+			    uint32_t *retainer_count, struct retention *out)
 {
 	size_t len = (size_t)s->node_count + 1;
-	struct lengauer_tarjan lt = { .s = s, .essential = essential };
-	lt_count_retainers(&lt);
+	struct lengauer_tarjan lt = { .s = s, .essential = essential, .retainer_count = retainer_count };
 	lt.ancestor = lh_calloc_column(len, sizeof(uint32_t));
 	lt.vertex = lh_calloc_column(len, sizeof(uint32_t));
 	lt.semi = lh_calloc_column(len, sizeof(uint32_t));
@@ -685,8 +678,9 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 	/* The dominators first: their temporaries are the peak of memory, so nothing else is held yet. */
 	struct weakmap_names names;
 	weakmap_names_build(s, &names);
-	uint8_t *essential = essential_edges(s, mode, &names);
-	uint32_t *order = dominators(s, mode, essential, r);
+	uint32_t *retainer_count = lh_calloc_column((size_t)s->node_count + 1, sizeof(uint32_t));
+	uint8_t *essential = essential_edges(s, mode, &names, retainer_count);
+	uint32_t *order = dominators(s, mode, essential, retainer_count, r);
 	free(essential);
 	r->self_size = lh_realloc_column(NULL, LH_MAX(s->node_count, 1), sizeof(*r->self_size));
 	for (uint32_t n = 0; n < s->node_count; n++)
