@@ -41,8 +41,32 @@ static uint32_t *stack_len;
 static uint64_t *frame_pool;
 static uint32_t frames_used;
 static _Atomic uint32_t stack_count = 1; /* id 0: "table full" */
-static struct tracker_stack_stats *stack_stats;
+static struct tracker_stack_stats *stack_stats; /* sums, made by tracker_stack_stats() */
 static pthread_mutex_t stack_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Per-stack counters, per thread: each thread counts into a table of its
+ * own (by stack id) with plain loads and stores, since a locked instruction
+ * costs as much as the rest of an event's bookkeeping and the counters took
+ * two per event. tracker_stack_stats() sums the tables. At thread exit (a
+ * pthread key's destructor) a table goes back to a pool and is handed to the
+ * next new thread: its counts stay in the sums, and one thread at a time
+ * writes it. A thread that cannot get a table counts into shared_counts,
+ * with atomics.
+ */
+struct count_table {
+	struct count_table *next;       /* every table ever made, newest first */
+	struct count_table *next_free;
+	struct tracker_stack_stats counts[]; /* STACK_MAX, touched as used */
+};
+
+static _Atomic(struct count_table *) all_tables;
+static struct count_table *free_tables;
+static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_key_t table_key;
+static struct tracker_stack_stats *shared_counts;
+static __thread struct count_table *my_table __attribute__((tls_model("initial-exec")));
+static void table_release(void *table);
 
 /* Address map. */
 struct block {
@@ -101,7 +125,9 @@ bool tracker_init(uintptr_t lo, uintptr_t hi)
 	stack_len = map_zeroed(STACK_MAX * sizeof(*stack_len));
 	frame_pool = map_zeroed((size_t)FRAME_CAP * sizeof(*frame_pool));
 	stack_stats = map_zeroed(STACK_MAX * sizeof(*stack_stats));
-	if (!stack_slots || !stack_hash || !stack_first || !stack_len || !frame_pool || !stack_stats)
+	shared_counts = map_zeroed(STACK_MAX * sizeof(*shared_counts));
+	if (!stack_slots || !stack_hash || !stack_first || !stack_len || !frame_pool || !stack_stats ||
+	    !shared_counts || pthread_key_create(&table_key, table_release) != 0)
 		return false;
 	for (size_t i = 0; i < SHARD_COUNT; i++) {
 		atomic_flag_clear(&shards[i].lock);
@@ -206,18 +232,87 @@ uint32_t tracker_stack_frames(uint32_t id, const uint64_t **frames)
 	return stack_len[id];
 }
 
+/* The sum over the shared counters and every thread's table, kept in stack_stats[id]. */
 struct tracker_stack_stats *tracker_stack_stats(uint32_t id)
 {
-	return &stack_stats[id];
+	const struct tracker_stack_stats *c = &shared_counts[id];
+	int64_t live = atomic_load_explicit(&c->live_bytes, memory_order_relaxed);
+	uint64_t allocs = atomic_load_explicit(&c->allocs, memory_order_relaxed);
+	uint64_t frees = atomic_load_explicit(&c->frees, memory_order_relaxed);
+	for (struct count_table *t = atomic_load_explicit(&all_tables, memory_order_acquire); t; t = t->next) {
+		live += atomic_load_explicit(&t->counts[id].live_bytes, memory_order_relaxed);
+		allocs += atomic_load_explicit(&t->counts[id].allocs, memory_order_relaxed);
+		frees += atomic_load_explicit(&t->counts[id].frees, memory_order_relaxed);
+	}
+	struct tracker_stack_stats *s = &stack_stats[id];
+	atomic_store_explicit(&s->live_bytes, live, memory_order_relaxed);
+	atomic_store_explicit(&s->allocs, allocs, memory_order_relaxed);
+	atomic_store_explicit(&s->frees, frees, memory_order_relaxed);
+	return s;
 }
 
 /* ---- counters ---- */
 
+/* Thread exit (the key's destructor): the table goes back to the pool, its counts stay in the sums. */
+static void table_release(void *table)
+{
+	struct count_table *t = table;
+	pthread_mutex_lock(&tables_lock);
+	t->next_free = free_tables;
+	free_tables = t;
+	pthread_mutex_unlock(&tables_lock);
+	my_table = NULL;
+}
+
+/* The calling thread's first count: a pooled table, or a new one; NULL without memory. */
+static struct count_table *table_acquire(void)
+{
+	pthread_mutex_lock(&tables_lock);
+	struct count_table *t = free_tables;
+	if (t)
+		free_tables = t->next_free;
+	pthread_mutex_unlock(&tables_lock);
+	if (!t) {
+		t = map_zeroed(sizeof(*t) + STACK_MAX * sizeof(t->counts[0]));
+		if (!t)
+			return NULL;
+		t->next = atomic_load_explicit(&all_tables, memory_order_relaxed);
+		while (!atomic_compare_exchange_weak_explicit(&all_tables, &t->next, t, memory_order_release,
+							      memory_order_relaxed))
+			;
+	}
+	pthread_setspecific(table_key, t); /* keys below 32 live in the thread descriptor: no malloc */
+	my_table = t;
+	return t;
+}
+
+/* Adds d to a counter only this thread writes: a plain load and store, no locked instruction. */
+#define COUNT_OWN(counter, d) \
+	atomic_store_explicit(&(counter), atomic_load_explicit(&(counter), memory_order_relaxed) + (d), \
+			      memory_order_relaxed)
+
+static inline void count_event(uint32_t stack, int64_t bytes, bool alloc)
+{
+	struct count_table *t = my_table;
+	if (__builtin_expect(!t, 0))
+		t = table_acquire();
+	if (__builtin_expect(t != NULL, 1)) {
+		struct tracker_stack_stats *c = &t->counts[stack];
+		COUNT_OWN(c->live_bytes, bytes);
+		if (alloc)
+			COUNT_OWN(c->allocs, 1);
+		else
+			COUNT_OWN(c->frees, 1);
+		return;
+	}
+	struct tracker_stack_stats *c = &shared_counts[stack];
+	atomic_fetch_add_explicit(&c->live_bytes, bytes, memory_order_relaxed);
+	atomic_fetch_add_explicit(alloc ? &c->allocs : &c->frees, 1, memory_order_relaxed);
+}
+
 static void charge_alloc(size_t size, uint32_t stack)
 {
-	struct tracker_stack_stats *s = &stack_stats[stack];
-	atomic_fetch_add_explicit(&s->live_bytes, (int64_t)size, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->allocs, 1, memory_order_relaxed);
+	count_event(stack, (int64_t)size, true);
 	int64_t now = atomic_fetch_add_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed) +
 		      (int64_t)size;
 	int64_t peak = atomic_load_explicit(&tracker_totals.peak_bytes, memory_order_relaxed);
@@ -228,9 +323,7 @@ static void charge_alloc(size_t size, uint32_t stack)
 
 void tracker_release(size_t size, uint32_t stack)
 {
-	struct tracker_stack_stats *s = &stack_stats[stack];
-	atomic_fetch_sub_explicit(&s->live_bytes, (int64_t)size, memory_order_relaxed);
-	atomic_fetch_add_explicit(&s->frees, 1, memory_order_relaxed);
+	count_event(stack, -(int64_t)size, false);
 	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
 }
 
