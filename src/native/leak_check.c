@@ -36,10 +36,10 @@ bool leak_check_init(void (*on_request)(void))
 	return sigaction(SIGUSR2, &sa, NULL) == 0;
 }
 
-static uint64_t now_ns(void)
+static uint64_t now_ns(clockid_t clock)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
@@ -63,7 +63,7 @@ static void count_threads(const struct stopped_thread *t, size_t n, struct leak_
 bool leak_check_now(struct leak_result *out)
 {
 	size_t n;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = now_ns(CLOCK_MONOTONIC), cpu0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	const struct stopped_thread *t = stop_world(0, &n);
 	struct leak_scan_input in = { t, n, 0 };
 	leak_heap_lock();
@@ -72,7 +72,8 @@ bool leak_check_now(struct leak_result *out)
 	thread_stop_release();
 	own_memory_unhold();
 	count_threads(t, n, out);
-	out->summary.scan_ns = now_ns() - t0;
+	out->summary.scan_ns = now_ns(CLOCK_MONOTONIC) - t0;
+	out->summary.scan_cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	return ok;
 }
 
@@ -82,7 +83,7 @@ bool leak_check_at_exit(pid_t writer_tid, void (*stop_tracking)(void), struct le
 	/* Looked up before the stop: dlsym takes the loader's lock, which a stopped thread may hold. */
 	void (*cxx_freeres)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "_ZN9__gnu_cxx9__freeresEv");
 	size_t n;
-	uint64_t t0 = now_ns();
+	uint64_t t0 = now_ns(CLOCK_MONOTONIC), cpu0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	const struct stopped_thread *t = stop_world(writer_tid, &n);
 	stop_tracking();
 	if (cxx_freeres)
@@ -94,7 +95,8 @@ bool leak_check_at_exit(pid_t writer_tid, void (*stop_tracking)(void), struct le
 	leak_heap_unlock();
 	own_memory_unhold();
 	count_threads(t, n, out);
-	out->summary.scan_ns = now_ns() - t0;
+	out->summary.scan_ns = now_ns(CLOCK_MONOTONIC) - t0;
+	out->summary.scan_cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu0;
 	out->summary.flags |= LH_LEAK_CHECK_FINAL;
 	return ok; /* the stopped threads stay stopped: exit_group ends them */
 }

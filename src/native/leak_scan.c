@@ -4,9 +4,9 @@
  * Blocks: the leak heap's live blocks, already in address order (the heap
  * is walked from its headers, so no sort). A word w "points at" block i
  * when start[i] <= w < start[i] + max(size[i], 1) (size-0 blocks count as
- * 1 byte, as in find_chunk_for). Lookup: one page directory over the heap
- * (for each 4 KiB page, the first block starting in it) then a binary
- * search among the few blocks of that page; words outside the heap's
+ * 1 byte, as in find_chunk_for). Lookup: a directory over the heap (for
+ * each 256-byte line, the first block starting in it) then a binary
+ * search among the few blocks of that line; words outside the heap's
  * bounds are rejected with one compare.
  *
  * Roots (scan_memory_root_set): every readable and writable mapping of
@@ -55,7 +55,7 @@
 #include "leak_heap.h"
 #include "own_memory.h"
 
-#define PAGE_SHIFT 12
+#define LINE_SHIFT 8 /* directory granularity: at most 8 blocks (of 32 bytes or more) per line */
 #define RED_ZONE 128u
 #define OWN_MAX 1024
 #define VTABLE_MAX_CHECK 20
@@ -78,8 +78,8 @@ struct scan {
 	uint8_t *heur;           /* 1 + enum lh_leak_heuristic, 0: none */
 	uint64_t *indirect;
 	uintptr_t heap_lo, heap_hi;
-	uint32_t *first;         /* per heap page: the first block starting at or after it */
-	size_t pages;
+	uint32_t *first;         /* per 256-byte line of the heap: the first block starting at or after it */
+	size_t lines;
 	uint32_t *mark;          /* mark stack */
 	size_t top;
 	/* memory map */
@@ -102,7 +102,7 @@ static bool map_blocks(struct scan *s)
 {
 	size_t n = s->n ? s->n : 1;
 	size_t bytes = n * (8 + 8 + 4 + 1 + 1 + 8 + 4) + 64;
-	char *p = own_map(bytes, true);
+	char *p = own_map_populated(bytes);
 	if (!p)
 		return false;
 	s->blocks_mem = p;
@@ -140,19 +140,19 @@ static bool load_blocks(struct scan *s)
 
 static bool build_directory(struct scan *s)
 {
-	s->pages = ((s->heap_hi - s->heap_lo) >> PAGE_SHIFT) + 1;
-	s->first_bytes = (s->pages + 1) * sizeof(uint32_t);
-	s->first = own_map(s->first_bytes, true);
+	s->lines = ((s->heap_hi - s->heap_lo) >> LINE_SHIFT) + 1;
+	s->first_bytes = (s->lines + 1) * sizeof(uint32_t);
+	s->first = own_map_populated(s->first_bytes);
 	if (!s->first)
 		return false;
-	size_t page = 0;
+	size_t line = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		size_t p = (s->start[i] - s->heap_lo) >> PAGE_SHIFT;
-		while (page <= p)
-			s->first[page++] = (uint32_t)i;
+		size_t l = (s->start[i] - s->heap_lo) >> LINE_SHIFT;
+		while (line <= l)
+			s->first[line++] = (uint32_t)i;
 	}
-	while (page <= s->pages)
-		s->first[page++] = (uint32_t)s->n;
+	while (line <= s->lines)
+		s->first[line++] = (uint32_t)s->n;
 	return true;
 }
 
@@ -161,9 +161,9 @@ static inline long find_block(const struct scan *s, uintptr_t w)
 {
 	if (w < s->heap_lo || w >= s->heap_hi)
 		return -1;
-	size_t page = (w - s->heap_lo) >> PAGE_SHIFT;
-	/* The answer is the last block starting at or before w: in [first[page]-1, first[page+1]). */
-	long lo = (long)s->first[page] - 1, hi = (long)s->first[page + 1] - 1;
+	size_t line = (w - s->heap_lo) >> LINE_SHIFT;
+	/* The answer is the last block starting at or before w: in [first[line]-1, first[line+1]). */
+	long lo = (long)s->first[line] - 1, hi = (long)s->first[line + 1] - 1;
 	if (lo < 0)
 		lo = 0;
 	if (hi < lo)
@@ -523,7 +523,7 @@ static bool make_records(struct scan *s, struct leak_result *out)
 	while (cap < s->n * 2)
 		cap *= 2;
 	size_t table_bytes = cap * sizeof(uint32_t);
-	uint32_t *table = own_map(table_bytes, true); /* 0: empty, else record index + 1 */
+	uint32_t *table = own_map_populated(table_bytes); /* 0: empty, else record index + 1 */
 	out->records_bytes = (s->n ? s->n : 1) * sizeof(struct lh_rec_loss);
 	out->records = own_map(out->records_bytes, true);
 	if (!table || !out->records) {

@@ -79,14 +79,23 @@ void own_memory_remove(const void *p)
 	registry_unlock();
 }
 
-void *own_map(size_t bytes, bool noreserve)
+static void *map_with(size_t bytes, int flags)
 {
-	int flags = MAP_PRIVATE | MAP_ANONYMOUS | (noreserve ? MAP_NORESERVE : 0);
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, flags, -1, 0);
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
 	own_memory_add(p, bytes);
 	return p;
+}
+
+void *own_map(size_t bytes, bool noreserve)
+{
+	return map_with(bytes, noreserve ? MAP_NORESERVE : 0);
+}
+
+void *own_map_populated(size_t bytes)
+{
+	return map_with(bytes, MAP_POPULATE); /* one kernel call instead of a fault per page */
 }
 
 void own_unmap(void *p, size_t bytes)

@@ -34,6 +34,8 @@ void own_memory_remove(const void *p);
 
 /* mmap of zeroed read-write private memory, registered; NULL on failure. */
 void *own_map(size_t bytes, bool noreserve);
+/* The same, with every page faulted in at once (MAP_POPULATE): for arrays about to be filled. */
+void *own_map_populated(size_t bytes);
 /* Unregisters and unmaps. */
 void own_unmap(void *p, size_t bytes);
 /* mremap (may move), keeping the registry in step; NULL on failure (p stays valid). */

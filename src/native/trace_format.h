@@ -126,7 +126,8 @@ enum lh_leak_heuristic {
 
 struct lh_rec_leak_check {
 	uint64_t time_ns;        /* since tracking started, when the scan began */
-	uint64_t scan_ns;        /* how long the threads were stopped */
+	uint64_t scan_ns;        /* how long the threads were stopped (wall clock) */
+	uint64_t scan_cpu_ns;    /* CPU time the checking thread spent meanwhile */
 	uint64_t bytes[LH_LEAK_KINDS], blocks[LH_LEAK_KINDS];
 	uint64_t heuristic_bytes[LH_HEUR_COUNT], heuristic_blocks[LH_HEUR_COUNT]; /* of still reachable */
 	uint64_t root_bytes;     /* bytes of roots scanned (mappings, stacks, registers) */

@@ -252,6 +252,7 @@ static void json_check(struct json_writer *w, const struct trace *t, const struc
 	jw_key_uint(w, "time_ns", s->time_ns);
 	jw_key_bool(w, "final", (s->flags & LH_LEAK_CHECK_FINAL) != 0);
 	jw_key_uint(w, "scan_ns", s->scan_ns);
+	jw_key_uint(w, "scan_cpu_ns", s->scan_cpu_ns);
 	jw_key_uint(w, "root_bytes", s->root_bytes);
 	jw_key_uint(w, "threads", s->threads);
 	jw_key_uint(w, "threads_not_stopped", s->threads_not_stopped);
