@@ -47,6 +47,9 @@
  *
  * Other architectures: libunwind's unw_backtrace.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* dl_iterate_phdr; the tests build this file on its own */
+#endif
 #include "unwind.h"
 
 #include <stdatomic.h>
