@@ -596,15 +596,15 @@ void leak_scan_free(struct leak_result *r)
 
 /* ---- the exiting thread's stack ---- */
 
-static bool in_runtime(uintptr_t ip)
+/* True for a frame of leakhound or of ld.so (which calls the destructors). */
+static bool in_exit_machinery(uintptr_t ip)
 {
 	Dl_info info;
 	if (!dladdr((void *)(ip - 1), &info) || !info.dli_fname)
 		return false;
 	const char *name = strrchr(info.dli_fname, '/');
 	name = name ? name + 1 : info.dli_fname;
-	return !strncmp(name, "libc.so", 7) || !strncmp(name, "ld-linux", 8) ||
-	       !strncmp(name, "libleakhound-preload", 20);
+	return !strncmp(name, "ld-linux", 8) || !strncmp(name, "libleakhound-preload", 20);
 }
 
 uintptr_t leak_scan_exit_sp(uintptr_t here)
@@ -617,7 +617,7 @@ uintptr_t leak_scan_exit_sp(uintptr_t here)
 		unw_word_t ip, sp;
 		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || unw_get_reg(&cursor, UNW_REG_SP, &sp) != 0)
 			break;
-		if (!in_runtime((uintptr_t)ip))
+		if (!in_exit_machinery((uintptr_t)ip))
 			return (uintptr_t)sp;
 	}
 	return here;

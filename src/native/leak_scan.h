@@ -37,10 +37,13 @@ bool leak_scan(const struct leak_scan_input *in, struct leak_result *out);
 void leak_scan_free(struct leak_result *r);
 
 /*
- * The stack pointer from which a thread that called exit() should be
- * scanned: that of the innermost frame outside libc, ld.so and leakhound
- * (main, or _start after main returned), so the exit machinery's frames
- * (and the stale words in them) are not read. Falls back to `here`.
+ * The stack pointer from which a thread that called exit() is scanned:
+ * that of the first frame outside leakhound and ld.so (which runs the
+ * destructors), i.e. exit's own __run_exit_handlers. That is within a few
+ * words of where Memcheck reads it from (its SP at exit_group, in _exit
+ * called from the same function), so the stale words the program left
+ * below its live frames count as they do for Memcheck. Falls back to
+ * `here`.
  */
 uintptr_t leak_scan_exit_sp(uintptr_t here);
 
