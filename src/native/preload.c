@@ -236,7 +236,12 @@ EXPORT size_t malloc_usable_size(void *p)
 		return 0;
 	if (ours(p))
 		return leak_heap_size(p); /* the requested size, as under Memcheck */
-	return glibc_usable_size(p);
+	size_t (*glibc)(void *) = __atomic_load_n(&glibc_usable_size, __ATOMIC_RELAXED);
+	if (!glibc) { /* outside leak-check mode: resolved on first use (V8 calls it after every malloc) */
+		glibc = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
+		__atomic_store_n(&glibc_usable_size, glibc, __ATOMIC_RELAXED);
+	}
+	return glibc(p);
 }
 
 static void *aligned(size_t alignment, size_t size)
