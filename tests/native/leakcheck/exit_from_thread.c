@@ -1,0 +1,46 @@
+/* exit_from_thread.c - exit() called by a second thread while main is
+ * blocked in pthread_join.
+ *
+ * The check then runs on the second thread; main is stopped somewhere in
+ * pthread_join, and its stack must be read from its own stack pointer up:
+ * the 200-byte block a local of main holds is still reachable, and so is
+ * the 300-byte block a local of the exiting thread holds. A 100-byte block
+ * whose pointer was in a frame that returned is definitely lost. The
+ * exiting thread is still alive when the check runs, so its DTV is possibly
+ * lost (see dtv.h; 272 B under Memcheck, where only libc has TLS).
+ * Memcheck: still reachable 200 + 300 = 500 B in 2 blocks; definitely lost
+ * 100 B in 1; possibly lost 272 B in 1.
+ *
+ * EXPECT definitely=100/1 indirectly=0/0 possibly=272/1 reachable=500/2
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include "dtv.h"
+#include "scrub.h"
+
+__attribute__((noinline)) static void forget_on_return(void)
+{
+	void *volatile local = malloc(100); /* LEAK-SITE */
+	(void)local;
+}
+
+static void *exiting_thread(void *arg)
+{
+	void *volatile kept = malloc(300);
+	(void)kept;
+	print_dtv_size();
+	forget_on_return();
+	scrub_stack();
+	exit(0);
+	return arg;
+}
+
+int main(void)
+{
+	void *volatile kept_in_main = malloc(200);
+	(void)kept_in_main;
+	pthread_t t;
+	pthread_create(&t, NULL, exiting_thread, NULL);
+	pthread_join(t, NULL);
+	return 1; /* not reached */
+}
