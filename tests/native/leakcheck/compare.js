@@ -10,8 +10,9 @@
 //       with "DIFFERENCE lost-split").
 //   node compare.js leakhound SRC VG_LOG VG_STDOUT LH_JSON LH_STDERR LH_STDOUT
 //       leakhound against Memcheck: the four categories of the final check
-//       (JSON and the LEAK SUMMARY on stderr) in bytes and blocks, and each
-//       definitely-lost site with its direct and indirect bytes and blocks.
+//       (JSON and the LEAK SUMMARY on stderr) in bytes and blocks, the blocks
+//       "reachable via heuristic" (JSON), and each definitely-lost site with
+//       its direct and indirect bytes and blocks.
 //
 // Prints one line per disagreement and exits 1 if there is any.
 //
@@ -56,6 +57,23 @@ function summaryFromText(text) {
 	const re = /^(?:==\d+==)?\s+(definitely lost|indirectly lost|possibly lost|still reachable): ([\d,]+) bytes in ([\d,]+) blocks/gm;
 	for (const m of text.matchAll(re)) s[categoryOf(m[1])] = { bytes: number(m[2]), blocks: number(m[3]) };
 	return s;
+}
+
+// Memcheck's "of which reachable via heuristic" lines: { name: {bytes, blocks} }.
+function heuristicsFromText(text) {
+	const h = {};
+	const re = /^==\d+==\s+(stdstring|length64|newarray|multipleinheritance)\s*: ([\d,]+) bytes in ([\d,]+) blocks/gm;
+	for (const m of text.matchAll(re)) h[m[1]] = { bytes: number(m[2]), blocks: number(m[3]) };
+	return h;
+}
+
+function compareHeuristics(label, want, got) {
+	for (const name of new Set([...Object.keys(want), ...Object.keys(got || {})])) {
+		const w = want[name] || { bytes: 0, blocks: 0 }, g = (got || {})[name] || { bytes: 0, blocks: 0 };
+		if (Number(g.bytes) !== w.bytes || Number(g.blocks) !== w.blocks)
+			problems.push(`${label} reachable via heuristic ${name}: Memcheck ${w.bytes} B in ${w.blocks} blocks, ` +
+				`leakhound ${g.bytes} B in ${g.blocks} blocks`);
+	}
 }
 
 // Memcheck's loss records: header line, then "at"/"by" frame lines.
@@ -190,6 +208,7 @@ function checkLeakhound(srcPath, vgLog, vgStdout, lhJson, lhStderr, lhStdout) {
 		return;
 	}
 	compareSummaries(`${source}: leakhound JSON vs Memcheck,`, want, final[0].summary);
+	compareHeuristics(`${source}:`, heuristicsFromText(log), final[0].summary && final[0].summary.reachable_via_heuristic);
 	const stderr = fs.readFileSync(lhStderr, 'utf8');
 	if (!/LEAK SUMMARY:/.test(stderr)) problems.push(`${source}: no LEAK SUMMARY on leakhound's stderr`);
 	else compareSummaries(`${source}: leakhound stderr vs Memcheck,`, want, summaryFromText(stderr));
