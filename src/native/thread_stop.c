@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <linux/futex.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -109,6 +110,32 @@ static bool known(pid_t tid)
 	return false;
 }
 
+/*
+ * False for a thread that cannot answer: it blocks THREAD_STOP_SIGNAL
+ * (node's and libuv's helper threads block every signal) or is exiting.
+ * Asking /proc spares the 2 s wait for it.
+ */
+static bool can_answer(pid_t tid)
+{
+	char path[64], text[2048];
+	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = 0;
+	const char *state = strstr(text, "\nState:\t"), *blocked = strstr(text, "\nSigBlk:\t");
+	if (state && (state[8] == 'Z' || state[8] == 'X'))
+		return false;
+	if (!blocked)
+		return true;
+	unsigned long long mask = strtoull(blocked + 9, NULL, 16);
+	return !(mask & (1ull << (THREAD_STOP_SIGNAL - 1)));
+}
+
 /* Signals the threads of /proc/self/task not signalled yet; returns how many were new. */
 static size_t signal_new_threads(pid_t me, pid_t also_skip)
 {
@@ -134,10 +161,12 @@ static size_t signal_new_threads(pid_t me, pid_t also_skip)
 			threads[n] = (struct stopped_thread){ .tid = tid };
 			atomic_store_explicit(&answered[n], 0, memory_order_relaxed);
 			atomic_store_explicit(&thread_count, n + 1, memory_order_release);
-			if (syscall(SYS_tgkill, getpid(), tid, THREAD_STOP_SIGNAL) == 0)
+			if (!can_answer(tid))
+				threads[n].tid = -tid; /* left running: reported, never waited for */
+			else if (syscall(SYS_tgkill, getpid(), tid, THREAD_STOP_SIGNAL) == 0)
 				added++;
 			else
-				threads[n].tid = -1; /* it exited meanwhile */
+				threads[n].tid = 0; /* it exited meanwhile */
 		}
 	}
 	close(fd);
@@ -175,8 +204,11 @@ const struct stopped_thread *thread_stop_all(pid_t also_skip, size_t *count)
 			break;
 	}
 	size_t n = atomic_load(&thread_count);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		threads[i].stopped = threads[i].tid > 0 && atomic_load(&answered[i]) == round;
+		if (threads[i].tid < 0)
+			threads[i].tid = -threads[i].tid;
+	}
 	*count = n;
 	return threads;
 }

@@ -10,10 +10,12 @@
  * copies the interrupted registers from its ucontext into the thread's
  * slot, marks it stopped, and waits on a futex until the caller releases
  * the round. The listing is repeated until a pass finds no new thread, so
- * a thread created meanwhile is caught too. A thread that does not answer
- * within 2 s (it blocks the signal, or a program replaced our handler) is
- * left running and reported as not stopped; its stack is then scanned
- * whole (the caller cannot know its stack pointer).
+ * a thread created meanwhile is caught too. A thread that blocks the
+ * signal (its SigBlk in /proc/self/task/TID/status says so: node's helper
+ * threads block them all) is not signalled, and one that does not answer
+ * within 2 s (a program replaced our handler) is given up on: both are
+ * left running and reported as not stopped; their stacks are then scanned
+ * whole (the caller cannot know their stack pointers).
  *
  * The handler is async-signal-safe: it calls only gettid, futex and
  * nothing that allocates or locks.
@@ -32,7 +34,7 @@
 #define THREAD_STOP_MAX_REGS 32
 
 struct stopped_thread {
-	pid_t tid;
+	pid_t tid;                   /* 0: it exited before it could be signalled */
 	bool stopped;                /* it answered: sp and regs are valid */
 	uintptr_t sp;
 	uintptr_t regs[THREAD_STOP_MAX_REGS];
