@@ -34,10 +34,17 @@ struct tracker_totals tracker_totals;
 static uintptr_t self_lo, self_hi;
 
 /* Stack table. */
-static _Atomic uint32_t *stack_slots;
-static uint64_t *stack_hash;
-static uint32_t *stack_first;           /* index into frame_pool */
-static uint32_t *stack_len;
+/*
+ * A slot holds a stack id in its low 32 bits and the high 32 bits of the
+ * stack's hash above them, so a probe compares hashes without touching the
+ * stack's own data (one cache miss fewer per lookup in a large table).
+ */
+static _Atomic uint64_t *stack_slots;
+struct stack_span {
+	uint32_t first;                 /* index into frame_pool */
+	uint32_t len;
+};
+static struct stack_span *stack_spans;
 static uint64_t *frame_pool;
 static uint32_t frames_used;
 static _Atomic uint32_t stack_count = 1; /* id 0: "table full" */
@@ -120,13 +127,11 @@ bool tracker_init(uintptr_t lo, uintptr_t hi)
 	self_lo = lo;
 	self_hi = hi;
 	stack_slots = map_zeroed(STACK_SLOTS * sizeof(*stack_slots));
-	stack_hash = map_zeroed(STACK_MAX * sizeof(*stack_hash));
-	stack_first = map_zeroed(STACK_MAX * sizeof(*stack_first));
-	stack_len = map_zeroed(STACK_MAX * sizeof(*stack_len));
+	stack_spans = map_zeroed(STACK_MAX * sizeof(*stack_spans));
 	frame_pool = map_zeroed((size_t)FRAME_CAP * sizeof(*frame_pool));
 	stack_stats = map_zeroed(STACK_MAX * sizeof(*stack_stats));
 	shared_counts = map_zeroed(STACK_MAX * sizeof(*shared_counts));
-	if (!stack_slots || !stack_hash || !stack_first || !stack_len || !frame_pool || !stack_stats ||
+	if (!stack_slots || !stack_spans || !frame_pool || !stack_stats ||
 	    !shared_counts || pthread_key_create(&table_key, table_release) != 0)
 		return false;
 	for (size_t i = 0; i < SHARD_COUNT; i++) {
@@ -159,10 +164,14 @@ static uint64_t hash_frames(const uint64_t *frames, uint32_t n)
 	return mix64(h);
 }
 
-static bool stack_equals(uint32_t id, uint64_t h, const uint64_t *frames, uint32_t n)
+static inline uint64_t slot_value(uint64_t h, uint32_t id)
 {
-	return stack_hash[id] == h && stack_len[id] == n &&
-	       memcmp(frame_pool + stack_first[id], frames, n * sizeof(*frames)) == 0;
+	return (h & 0xffffffff00000000ull) | id;
+}
+
+static bool stack_equals(uint32_t id, const uint64_t *frames, uint32_t n)
+{
+	return stack_spans[id].len == n && memcmp(frame_pool + stack_spans[id].first, frames, n * sizeof(*frames)) == 0;
 }
 
 /* Finds the id of a stack; *slot_out gets the empty slot that ended the probe. */
@@ -170,13 +179,13 @@ static uint32_t stack_find(uint64_t h, const uint64_t *frames, uint32_t n, uint3
 {
 	uint32_t slot = (uint32_t)h & (STACK_SLOTS - 1);
 	for (;;) {
-		uint32_t id = atomic_load_explicit(&stack_slots[slot], memory_order_acquire);
-		if (id == 0) {
+		uint64_t v = atomic_load_explicit(&stack_slots[slot], memory_order_acquire);
+		if (v == 0) {
 			*slot_out = slot;
 			return 0;
 		}
-		if (stack_equals(id, h, frames, n))
-			return id;
+		if (v >> 32 == h >> 32 && stack_equals((uint32_t)v, frames, n))
+			return (uint32_t)v;
 		slot = (slot + 1) & (STACK_SLOTS - 1);
 	}
 }
@@ -195,11 +204,9 @@ static uint32_t stack_intern(const uint64_t *frames, uint32_t n)
 		if (count < STACK_MAX && frames_used + n <= FRAME_CAP) {
 			id = count;
 			memcpy(frame_pool + frames_used, frames, n * sizeof(*frames));
-			stack_first[id] = frames_used;
-			stack_len[id] = n;
-			stack_hash[id] = h;
+			stack_spans[id] = (struct stack_span){ frames_used, n };
 			frames_used += n;
-			atomic_store_explicit(&stack_slots[slot], id, memory_order_release);
+			atomic_store_explicit(&stack_slots[slot], slot_value(h, id), memory_order_release);
 			atomic_store_explicit(&stack_count, count + 1, memory_order_release);
 		}
 	}
@@ -228,8 +235,8 @@ uint32_t tracker_stack_count(void)
 
 uint32_t tracker_stack_frames(uint32_t id, const uint64_t **frames)
 {
-	*frames = frame_pool + stack_first[id];
-	return stack_len[id];
+	*frames = frame_pool + stack_spans[id].first;
+	return stack_spans[id].len;
 }
 
 /* The sum over the shared counters and every thread's table, kept in stack_stats[id]. */
