@@ -36,20 +36,24 @@ trap 'rm -rf "$tmp"' EXIT
 [ -x "$build/leakhound" ] && [ -f "$build/libleakhound-preload.so" ] || { echo "build first: make" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time (Debian package time)" >&2; exit 1; }
 
-# measure NAME CMD...: best-of-$runs wall seconds and the max RSS (KiB) of that
-# run; the command's stderr is kept in $tmp/NAME.err.
-declare -A wall rss
+# measure NAME CMD...: best-of-$runs wall seconds, with the CPU seconds (user
+# + system, steadier than wall time on a shared machine) and max RSS (KiB)
+# of that run; the command's stderr is kept in $tmp/NAME.err.
+declare -A wall cpu rss
 measure() {
 	local name=$1
 	shift
-	local best="" best_rss=0
+	local best="" best_cpu=0 best_rss=0 secs kib user sys
 	for _ in $(seq "$runs"); do
-		/usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/$name.err" ||
-			{ echo "$name failed: $(grep -v '^[0-9.]* [0-9]*$' "$tmp/$name.err" | tail -3)" >&2; return 0; }
-		read -r secs kib <"$tmp/time"
-		if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then best=$secs best_rss=$kib; fi
+		/usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/$name.err" ||
+			{ echo "$name failed: $(tail -3 "$tmp/$name.err")" >&2; return 0; }
+		read -r secs kib user sys <"$tmp/time"
+		if [ -z "$best" ] || awk "BEGIN{exit !($secs < $best)}"; then
+			best=$secs best_rss=$kib best_cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{print u + s}')
+		fi
 	done
 	wall[$name]=$best
+	cpu[$name]=$best_cpu
 	rss[$name]=$best_rss
 }
 
@@ -57,11 +61,12 @@ measure() {
 print_table() {
 	local plain=$1 name
 	shift
-	printf '  %-20s %9s %8s %11s %8s\n' tool wall_s ratio peak_rss_MB ratio
+	printf '  %-20s %9s %8s %8s %8s %11s %8s\n' tool wall_s ratio cpu_s ratio peak_rss_MB ratio
 	for name in "$@"; do
 		[ -n "${wall[$name]:-}" ] || continue
-		awk -v n="$name" -v w="${wall[$name]}" -v pw="${wall[$plain]}" -v r="${rss[$name]}" -v pr="${rss[$plain]}" \
-			'BEGIN { printf "  %-20s %9.2f %7.1fx %11.1f %7.1fx\n", n, w, w / pw, r / 1024, r / pr }'
+		awk -v n="$name" -v w="${wall[$name]}" -v pw="${wall[$plain]}" -v c="${cpu[$name]}" -v pc="${cpu[$plain]}" \
+			-v r="${rss[$name]}" -v pr="${rss[$plain]}" \
+			'BEGIN { printf "  %-20s %9.2f %7.1fx %8.2f %7.1fx %11.1f %7.1fx\n", n, w, w / pw, c, c / pc, r / 1024, r / pr }'
 	done
 }
 
