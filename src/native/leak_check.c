@@ -65,7 +65,7 @@ bool leak_check_now(struct leak_result *out)
 	size_t n;
 	uint64_t t0 = now_ns(CLOCK_MONOTONIC), cpu0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 	const struct stopped_thread *t = stop_world(0, &n);
-	struct leak_scan_input in = { t, n, 0 };
+	struct leak_scan_input in = { t, n, { 0 } };
 	leak_heap_lock();
 	bool ok = leak_scan(&in, out);
 	leak_heap_unlock();
@@ -79,7 +79,7 @@ bool leak_check_now(struct leak_result *out)
 
 bool leak_check_at_exit(pid_t writer_tid, void (*stop_tracking)(void), struct leak_result *out)
 {
-	uintptr_t sp = leak_scan_exit_sp((uintptr_t)__builtin_frame_address(0));
+	struct exit_frame me = leak_scan_exit_frame((uintptr_t)__builtin_frame_address(0));
 	/* Looked up before the stop: dlsym takes the loader's lock, which a stopped thread may hold. */
 	void (*cxx_freeres)(void) = (void (*)(void))dlsym(RTLD_DEFAULT, "_ZN9__gnu_cxx9__freeresEv");
 	size_t n;
@@ -89,7 +89,7 @@ bool leak_check_at_exit(pid_t writer_tid, void (*stop_tracking)(void), struct le
 	if (cxx_freeres)
 		cxx_freeres();
 	__libc_freeres();
-	struct leak_scan_input in = { t, n, sp };
+	struct leak_scan_input in = { t, n, me };
 	leak_heap_lock();
 	bool ok = leak_scan(&in, out);
 	leak_heap_unlock();

@@ -12,8 +12,8 @@
  * stops the other threads for good (they never run again, as under
  * Memcheck, which reaps them before its final check), stops tracking,
  * calls __gnu_cxx::__freeres (if libstdc++ is loaded) and __libc_freeres
- * as Memcheck does, then scans. Its own stack is read from exit's frame
- * up, see leak_scan_exit_sp().
+ * as Memcheck does, then scans. Its own stack is read from the frame that
+ * called exit() up, see leak_scan_exit_frame().
  *
  * Lock order, so that no stopped thread holds what the checking thread
  * needs: the writer's lock, then the own-memory registry, then the leak

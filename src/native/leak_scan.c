@@ -463,23 +463,31 @@ static void scan_mapping(struct scan *s, const struct mapping *m, uintptr_t lo)
 		scan_root_range(s, m, at, m->hi);
 }
 
-/* Where to start reading mapping m: past the unused part of a stack it holds. */
+/*
+ * Where to start reading mapping m: past the unused part of a stack it
+ * holds. A stopped thread may have live words in the 128-byte red zone
+ * below its SP (amd64 leaf functions); the exiting thread's caller frame
+ * has none (it made a call, which used that space).
+ */
 static uintptr_t live_start(const struct mapping *m, const struct leak_scan_input *in)
 {
-	uintptr_t lo = m->lo, lowest = UINTPTR_MAX;
-	for (size_t t = 0; t < in->thread_count; t++)
-		if (in->threads[t].stopped && in->threads[t].sp >= m->lo && in->threads[t].sp < m->hi &&
-		    in->threads[t].sp < lowest)
-			lowest = in->threads[t].sp;
-	if (in->caller_sp >= m->lo && in->caller_sp < m->hi && in->caller_sp < lowest)
-		lowest = in->caller_sp;
-	if (lowest != UINTPTR_MAX && lowest - m->lo > RED_ZONE)
-		lo = lowest - RED_ZONE;
-	return lo;
+	uintptr_t lowest = UINTPTR_MAX;
+	for (size_t t = 0; t < in->thread_count; t++) {
+		uintptr_t sp = in->threads[t].sp;
+		if (in->threads[t].stopped && sp >= m->lo && sp < m->hi) {
+			sp = sp - m->lo > RED_ZONE ? sp - RED_ZONE : m->lo;
+			lowest = sp < lowest ? sp : lowest;
+		}
+	}
+	uintptr_t sp = in->caller.sp;
+	if (sp >= m->lo && sp < m->hi && sp < lowest)
+		lowest = sp;
+	return lowest == UINTPTR_MAX ? m->lo : lowest;
 }
 
 static void scan_roots(struct scan *s, const struct leak_scan_input *in)
 {
+	scan_words(s, in->caller.regs, in->caller.regs + in->caller.reg_count, true, -1);
 	for (size_t t = 0; t < in->thread_count; t++) {
 		const struct stopped_thread *th = &in->threads[t];
 		if (!th->stopped)
@@ -596,29 +604,68 @@ void leak_scan_free(struct leak_result *r)
 
 /* ---- the exiting thread's stack ---- */
 
-/* True for a frame of leakhound or of ld.so (which calls the destructors). */
-static bool in_exit_machinery(uintptr_t ip)
+static const char *base_name(const char *path)
 {
-	Dl_info info;
-	if (!dladdr((void *)(ip - 1), &info) || !info.dli_fname)
-		return false;
-	const char *name = strrchr(info.dli_fname, '/');
-	name = name ? name + 1 : info.dli_fname;
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* True for a frame of leakhound or of ld.so (which calls the destructors). */
+static bool in_exit_machinery(const Dl_info *info)
+{
+	const char *name = base_name(info->dli_fname);
 	return !strncmp(name, "ld-linux", 8) || !strncmp(name, "libleakhound-preload", 20);
 }
 
-uintptr_t leak_scan_exit_sp(uintptr_t here)
+/* True for a return address inside libc's exit() (a short function: it calls __run_exit_handlers). */
+static bool in_exit(const Dl_info *info, uintptr_t ip)
 {
+	return info->dli_sname && !strcmp(info->dli_sname, "exit") && !strncmp(base_name(info->dli_fname), "libc.so", 7) &&
+	       ip - (uintptr_t)info->dli_saddr < 128;
+}
+
+static struct exit_frame frame_of(unw_cursor_t *cursor)
+{
+#if defined(__x86_64__)
+	static const int saved[] = { UNW_X86_64_RBX, UNW_X86_64_RBP, UNW_X86_64_R12, UNW_X86_64_R13, UNW_X86_64_R14,
+				     UNW_X86_64_R15 };
+#elif defined(__aarch64__)
+	static const int saved[] = { UNW_AARCH64_X19, UNW_AARCH64_X20, UNW_AARCH64_X21, UNW_AARCH64_X22,
+				     UNW_AARCH64_X23, UNW_AARCH64_X24, UNW_AARCH64_X25, UNW_AARCH64_X26 };
+#endif
+	struct exit_frame f = { 0 };
+	unw_word_t v;
+	if (unw_get_reg(cursor, UNW_REG_SP, &v) == 0)
+		f.sp = (uintptr_t)v;
+	for (size_t i = 0; i < sizeof(saved) / sizeof(saved[0]); i++)
+		if (unw_get_reg(cursor, saved[i], &v) == 0)
+			f.regs[f.reg_count++] = (uintptr_t)v;
+	return f;
+}
+
+struct exit_frame leak_scan_exit_frame(uintptr_t here)
+{
+	struct exit_frame fallback = { .sp = here }, f;
 	unw_context_t uc;
 	unw_cursor_t cursor;
 	if (unw_getcontext(&uc) != 0 || unw_init_local(&cursor, &uc) != 0)
-		return here;
+		return fallback;
+	bool past_machinery = false, exit_seen = false;
 	for (int depth = 0; depth < 64 && unw_step(&cursor) > 0; depth++) {
-		unw_word_t ip, sp;
-		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0 || unw_get_reg(&cursor, UNW_REG_SP, &sp) != 0)
+		unw_word_t ip;
+		Dl_info info;
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) != 0)
 			break;
-		if (!in_exit_machinery((uintptr_t)ip))
-			return (uintptr_t)sp;
+		if (exit_seen)
+			return frame_of(&cursor); /* exit's caller */
+		bool known = dladdr((void *)(ip - 1), &info) && info.dli_fname;
+		if (known && in_exit(&info, ip - 1))
+			exit_seen = true;
+		else if (!past_machinery && !(known && in_exit_machinery(&info))) {
+			past_machinery = true;
+			f = frame_of(&cursor);
+			fallback.sp = f.sp;
+		}
 	}
-	return here;
+	return fallback;
 }

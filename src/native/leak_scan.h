@@ -26,10 +26,17 @@ struct leak_result {
 	size_t records_bytes;             /* mapping size, for leak_scan_free */
 };
 
+/* The calling thread as the scan sees it (the exiting thread at exit). */
+struct exit_frame {
+	uintptr_t sp;          /* its stack is scanned from here; 0: not at all */
+	uintptr_t regs[8];     /* callee-saved registers as they were when exit() was called */
+	uint32_t reg_count;
+};
+
 struct leak_scan_input {
 	const struct stopped_thread *threads;
 	size_t thread_count;
-	uintptr_t caller_sp;   /* the calling thread's stack is scanned from here; 0: not at all */
+	struct exit_frame caller;
 };
 
 /* Runs the search; false only when memory for its arrays could not be mapped. */
@@ -37,14 +44,14 @@ bool leak_scan(const struct leak_scan_input *in, struct leak_result *out);
 void leak_scan_free(struct leak_result *r);
 
 /*
- * The stack pointer from which a thread that called exit() is scanned:
- * that of the first frame outside leakhound and ld.so (which runs the
- * destructors), i.e. exit's own __run_exit_handlers. That is within a few
- * words of where Memcheck reads it from (its SP at exit_group, in _exit
- * called from the same function), so the stale words the program left
- * below its live frames count as they do for Memcheck. Falls back to
- * `here`.
+ * The exiting thread's roots, as Memcheck sees them at exit_group: its stack
+ * from the frame that called exit() upward, and the callee-saved registers
+ * of that frame (recovered by unwinding: exit's frames keep them, and
+ * Memcheck reads them there). The words in exit's own frames that exit
+ * never wrote are stale to us but undefined to Memcheck, so they are left
+ * out. Falls back to the first frame outside leakhound and ld.so (the
+ * destructors' caller), or to `here`.
  */
-uintptr_t leak_scan_exit_sp(uintptr_t here);
+struct exit_frame leak_scan_exit_frame(uintptr_t here);
 
 #endif

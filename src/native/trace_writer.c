@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -34,7 +35,7 @@ static uint64_t start_ns;
 static bool finished;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static void (*writer_thread_init)(void);
-static pid_t writer_tid;
+static _Atomic pid_t writer_tid;        /* set by the thread before start returns */
 
 /* Leak checks (run --leak-check): the final one's hook, and the SIGUSR2 request. */
 static void (*leak_stop_tracking)(void);
@@ -365,8 +366,8 @@ static void *writer_main(void *arg)
 	(void)arg;
 	if (writer_thread_init)
 		writer_thread_init();
-	writer_tid = (pid_t)syscall(SYS_gettid);
 	register_own_stack();
+	atomic_store(&writer_tid, (pid_t)syscall(SYS_gettid));
 	uint64_t next = start_ns + interval_ns;
 	for (;;) {
 		uint32_t seen = atomic_load(&wake_word);
@@ -407,9 +408,12 @@ bool trace_writer_start(void (*thread_init)(void))
 	int rc = pthread_create(&t, &attr, writer_main, NULL);
 	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc == 0)
-		pthread_setname_np(t, "leakhound");
-	return rc == 0;
+	if (rc != 0)
+		return false;
+	pthread_setname_np(t, "leakhound");
+	while (atomic_load(&writer_tid) == 0) /* a leak check must know which thread is ours */
+		sched_yield();
+	return true;
 }
 
 void trace_writer_enable_leak_check(void (*stop_tracking)(void))
