@@ -14,7 +14,9 @@
 # of the next list (possibly lost), half reachable from a global array. Run
 # plain, under `leakhound run` (to tell the tracking's cost from the
 # check's), `leakhound run --leak-check` and `valgrind --leak-check=full`
-# (one run). Prints both LEAK SUMMARYs (they should agree) and leakhound's
+# (one run); twice: allocating only (leakhound's worst case: all its cost is
+# per allocation, Memcheck's is per instruction), then with PASSES walks
+# over the reachable lists. Prints both LEAK SUMMARYs (they should agree) and leakhound's
 # scan time (scan_ns of the final check in its JSON). Target (issue 6):
 # >= 10x faster than Memcheck end to end; a few million blocks scanned in
 # under 1 s.
@@ -22,6 +24,7 @@
 #   CASES="tracking leakcheck"   which cases to run
 #   PAIRS=6000000                malloc/free pairs (tracking)
 #   BLOCKS=3000000               live blocks at exit (leakcheck)
+#   PASSES=10                    walks over the heap in the second leakcheck run
 #   VALGRIND=0                   skip memcheck (slow: ~25x)
 #   RUNS=3                       best-of-N wall time (the tools that are not Memcheck)
 set -euo pipefail
@@ -30,6 +33,7 @@ build="$root/${LEAKHOUND_BUILD:-build}"
 cases=${CASES:-tracking leakcheck}
 pairs=${PAIRS:-6000000}
 blocks=${BLOCKS:-3000000}
+passes=${PASSES:-10}
 runs=${RUNS:-3}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/leakhound-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -119,6 +123,28 @@ C
 	printf '  report of the leakhound trace (%s bytes): %.2f s, %.1f MB peak RSS\n' "$(stat -c %s "$tmp/w.lhtrace")" "$secs" "$(awk -v k="$kib" 'BEGIN{print k/1024}')"
 }
 
+# leakcheck_row PASSES: the heap program with PASSES walks over its
+# reachable lists, plain and under each tool.
+leakcheck_row() {
+	local passes=$1 name
+	measure "plain-$passes" "$tmp/heap" "$blocks" "$passes"
+	measure "leakhound-$passes" "$build/leakhound" run -q -o "$tmp/h0.lhtrace" -- "$tmp/heap" "$blocks" "$passes"
+	measure "leakhound-check-$passes" "$build/leakhound" run --leak-check -o "$tmp/h.lhtrace" -- "$tmp/heap" "$blocks" "$passes"
+	memcheck_wanted && runs=1 measure "memcheck-$passes" valgrind --leak-check=full "$tmp/heap" "$blocks" "$passes"
+	printf '%s live blocks at exit, %s walks over the reachable half (C, -O2)\n' "$blocks" "$passes"
+	print_table "plain-$passes" "plain-$passes" "leakhound-$passes" "leakhound-check-$passes" "memcheck-$passes"
+	for name in "leakhound-check-$passes" "memcheck-$passes"; do
+		[ -n "${wall[$name]:-}" ] || continue
+		echo "  $name:"
+		grep -E '(definitely|indirectly|possibly) lost:|still reachable:' "$tmp/$name.err" | sed -E 's/^==[0-9]+== *//; s/^ */    /' || true
+	done
+	[ -n "${wall[leakhound-check-$passes]:-}" ] || return 0
+	"$build/leakhound" report --json "$tmp/h.lhtrace" >"$tmp/h.json"
+	node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+		const c = (r.leak_checks || []).find((k) => k.final);
+		if (c && c.scan_ns !== undefined) console.log(`  leakhound scan at exit: ${(c.scan_ns / 1e6).toFixed(0)} ms (threads stopped, roots and heap scanned, blocks classified)`);' "$tmp/h.json"
+}
+
 leakcheck_case() {
 	cat >"$tmp/heap.c" <<'C'
 #include <stdio.h>
@@ -128,11 +154,13 @@ struct node { struct node *next; void *interior; long payload[]; };
 struct node **heads; /* not static: -O2 would drop the stores to an array nobody reads */
 /* List l by l % 4: 0 lost (head definitely, tail indirectly lost); 1 lost,
  * but list l+1 points 16 bytes into its head (possibly lost, all of it);
- * 2 and 3 reachable from heads[]. */
+ * 2 and 3 reachable from heads[]. Then `passes` walks over the reachable
+ * lists, reading each node: work that is not allocation. */
 int main(int argc, char **argv)
 {
 	size_t blocks = argc > 1 ? strtoull(argv[1], NULL, 10) : 3000000;
-	size_t lists = blocks / PER_LIST;
+	int passes = argc > 2 ? atoi(argv[2]) : 0;
+	size_t lists = blocks / PER_LIST, sum = 0;
 	heads = calloc(lists, sizeof *heads);
 	struct node *previous_head = NULL;
 	for (size_t l = 0; l < lists; l++) {
@@ -141,34 +169,24 @@ int main(int argc, char **argv)
 			struct node *n = malloc(sizeof *n + 8 * ((l + i) % 6 + 1));
 			n->next = head;
 			n->interior = l % 4 == 2 && i % 16 == 0 ? (char *)previous_head + 16 : NULL;
+			n->payload[0] = (long)i;
 			head = n;
 		}
 		if (l % 4 >= 2)
 			heads[l] = head;
 		previous_head = head;
 	}
-	printf("%zu lists of %d blocks\n", lists, PER_LIST);
+	for (int p = 0; p < passes; p++)
+		for (size_t l = 0; l < lists; l++)
+			for (struct node *n = heads[l]; n; n = n->next)
+				sum += (size_t)n->payload[0];
+	printf("%zu lists of %d blocks, %zu\n", lists, PER_LIST, sum);
 	return 0;
 }
 C
 	gcc -O2 -g -o "$tmp/heap" "$tmp/heap.c"
-	measure lc_plain "$tmp/heap" "$blocks"
-	measure leakhound_no_check "$build/leakhound" run -q -o "$tmp/h0.lhtrace" -- "$tmp/heap" "$blocks"
-	measure leakhound_leak_check "$build/leakhound" run --leak-check -o "$tmp/h.lhtrace" -- "$tmp/heap" "$blocks"
-	memcheck_wanted && runs=1 measure memcheck_leak_check valgrind --leak-check=full "$tmp/heap" "$blocks"
-
-	printf '%s live blocks at exit, leak check (C, -O2)\n' "$blocks"
-	print_table lc_plain lc_plain leakhound_no_check leakhound_leak_check memcheck_leak_check
-	for name in leakhound_leak_check memcheck_leak_check; do
-		[ -n "${wall[$name]:-}" ] || continue
-		echo "  $name:"
-		grep -E '(definitely|indirectly|possibly) lost:|still reachable:' "$tmp/$name.err" | sed -E 's/^==[0-9]+== *//; s/^ */    /' || true
-	done
-	[ -n "${wall[leakhound_leak_check]:-}" ] || return 0
-	"$build/leakhound" report --json "$tmp/h.lhtrace" >"$tmp/h.json"
-	node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
-		const c = (r.leak_checks || []).find((k) => k.final);
-		if (c && c.scan_ns !== undefined) console.log(`  leakhound scan at exit: ${(c.scan_ns / 1e6).toFixed(0)} ms (threads stopped, roots and heap scanned, blocks classified)`);' "$tmp/h.json"
+	leakcheck_row 0
+	leakcheck_row "$passes"
 }
 
 for c in $cases; do
