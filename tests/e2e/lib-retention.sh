@@ -47,10 +47,39 @@ globalThis.keep = {counters, bound, rebound, arrows, it: gen(), p: (async () => 
                    bufs, tas, ab, views, big: Buffer.allocUnsafe(1 << 20), slices: bufs.slice(0, 30).map((b) => b.subarray(1, 9)),
                    shared: new SharedArrayBuffer(1024), str: Buffer.from("h\u00e9llo").toString("latin1")};'
 
-names=(plain weakmaps functions)
+# Snapshots written other ways than v8.writeHeapSnapshot(file) in a main thread.
+numbers='class Plain { constructor(i) { this.i = i; this.n = i * 1.5; } }
+globalThis.keep = {list: Array.from({length: 3000}, (_, i) => new Plain(i)), nums: [1.5, -0, NaN, 1e300], big: 12345678901234567890n};'
+# With allocation tracking: trace_function_infos, trace_tree and non-zero trace_node_ids.
+snapshot_tracked() {
+	node --track-heap-objects -e "$numbers
+require('v8').writeHeapSnapshot(process.argv[1]);" "$1" >/dev/null
+}
+# With V8's internals exposed and heap numbers as nodes.
+snapshot_internals() {
+	node -e "$numbers
+require('v8').writeHeapSnapshot(process.argv[1], {exposeInternals: true, exposeNumericValues: true});" "$1" >/dev/null
+}
+# A worker thread's heap, streamed by worker.getHeapSnapshot().
+snapshot_worker() {
+	node -e "
+const {Worker} = require('worker_threads');
+const w = new Worker('globalThis.keep = Array.from({length: 3000}, (_, i) => ({i})); setInterval(() => {}, 1000);', {eval: true});
+w.once('online', () => setTimeout(async () => {
+  const out = require('fs').createWriteStream(process.argv[1]);
+  (await w.getHeapSnapshot()).pipe(out);
+  out.on('finish', () => process.exit(0));
+}, 200));" "$1" >/dev/null
+}
+
+names=(plain weakmaps functions tracked internals worker)
 pids=()
 for name in "${names[@]}"; do # written two at a time
-	node_snapshot "$TEST_TMP/$name.heapsnapshot" "${js[$name]}" &
+	if [ -n "${js[$name]:-}" ]; then
+		node_snapshot "$TEST_TMP/$name.heapsnapshot" "${js[$name]}" &
+	else
+		"snapshot_$name" "$TEST_TMP/$name.heapsnapshot" &
+	fi
 	pids+=($!)
 	[ ${#pids[@]} -lt 2 ] || { wait "${pids[0]}" || fail "node could not write a snapshot"; pids=("${pids[@]:1}"); }
 done

@@ -8,7 +8,9 @@
 # Snapshots: written by Node in this test (plain: a plain heap; weakmaps:
 # WeakMaps with live and dead keys, ephemeron chains, WeakSet, WeakRef,
 # FinalizationRegistry; functions: closures, bound functions, typed arrays,
-# DataView, Buffers, a shared ArrayBuffer), plus the bundled
+# DataView, Buffers, a shared ArrayBuffer; tracked: with --track-heap-objects;
+# internals: exposeInternals and exposeNumericValues; worker: a worker
+# thread's heap from worker.getHeapSnapshot()), plus the bundled
 # examples/handle-scope-leak/leak.heapsnapshot.gz. Two at a time, on 2 cores.
 # The scenarios are kept in step with t2010-retention-memlab.sh.
 . "$(dirname "$0")/lib.sh"
@@ -76,5 +78,16 @@ if (!fn.self_size.some((s) => s >= 1 << 20)) problems.push("functions: no node o
 if (problems.length) { console.log(problems.join("\n")); process.exit(1); }' \
 	"$TEST_TMP/weakmaps.heapsnapshot.devtools.json" "$TEST_TMP/functions.heapsnapshot.devtools.json" ||
 	failures+=("scenario contents")
+node -e '
+const fs = require("fs");
+const [tracked, internals] = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+const problems = [];
+if (!(tracked.snapshot.trace_function_count > 0)) problems.push("tracked: no allocation traces in the file");
+const m = internals.snapshot.meta, fields = m.node_fields.length, number = m.node_types[0].indexOf("number");
+let numbers = 0;
+for (let i = 0; i < internals.nodes.length; i += fields) if (internals.nodes[i] === number) numbers++;
+if (numbers < 3000) problems.push("internals: " + numbers + " heap number nodes, expected 3000 or more");
+if (problems.length) { console.log(problems.join("\n")); process.exit(1); }' \
+	"$TEST_TMP/tracked.heapsnapshot" "$TEST_TMP/internals.heapsnapshot" || failures+=("scenario contents")
 
 [ ${#failures[@]} -eq 0 ] || fail "differences from the DevTools oracle: ${failures[*]}"
