@@ -5,8 +5,8 @@
  * Stack capture: unwind_backtrace() (unwind.c) walks the CFI of -O2 code
  * without frame pointers from a cache of frame rules shared by all threads
  * (docs/trace-format.md has the measurements). The frames of this library
- * itself are dropped, so a stack starts at the caller of malloc (or at
- * libstdc++'s operator new, etc.).
+ * itself are walked but not kept (unwind_skip_leading), so a stack starts
+ * at the caller of malloc (or at libstdc++'s operator new, etc.).
  *
  * Every table is a fixed-size reservation (MAP_NORESERVE, touched lazily),
  * so lock-free readers never see a table move. When one is full, new stacks
@@ -30,8 +30,6 @@
 #define SHARD_INITIAL_CAP 256u
 
 struct tracker_totals tracker_totals;
-
-static uintptr_t self_lo, self_hi;
 
 /* Stack table. */
 /*
@@ -124,8 +122,7 @@ static void *map_zeroed(size_t bytes)
 
 bool tracker_init(uintptr_t lo, uintptr_t hi)
 {
-	self_lo = lo;
-	self_hi = hi;
+	unwind_skip_leading(lo, hi);
 	stack_slots = map_zeroed(STACK_SLOTS * sizeof(*stack_slots));
 	stack_spans = map_zeroed(STACK_MAX * sizeof(*stack_spans));
 	frame_pool = map_zeroed((size_t)FRAME_CAP * sizeof(*frame_pool));
@@ -156,12 +153,13 @@ static inline uint64_t mix64(uint64_t x)
 
 /* ---- stack table ---- */
 
+/* Four independent lanes: a 32-frame stack is 8 dependent multiplies, not 32. */
 static uint64_t hash_frames(const uint64_t *frames, uint32_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t lane[4] = { 0x9e3779b97f4a7c15ULL ^ n, 0xbf58476d1ce4e5b9ULL, 0x94d049bb133111ebULL, 0x2545f4914f6cdd1dULL };
 	for (uint32_t i = 0; i < n; i++)
-		h = (h ^ frames[i]) * 0x100000001b3ULL + (h >> 29);
-	return mix64(h);
+		lane[i & 3] = (lane[i & 3] ^ frames[i]) * 0x100000001b3ULL + (lane[i & 3] >> 29);
+	return mix64(lane[0] ^ mix64(lane[1] ^ mix64(lane[2] ^ mix64(lane[3]))));
 }
 
 static inline uint64_t slot_value(uint64_t h, uint32_t id)
@@ -214,18 +212,13 @@ static uint32_t stack_intern(const uint64_t *frames, uint32_t n)
 	return id;
 }
 
+_Static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "frames are stored as captured");
+
 static uint32_t capture_stack(void)
 {
-	uintptr_t ips[LH_TRACE_MAX_FRAMES + 8];
-	int n = unwind_backtrace(ips, (int)(sizeof(ips) / sizeof(ips[0])));
-	int skip = 0;
-	while (skip < n && ips[skip] >= self_lo && ips[skip] < self_hi)
-		skip++;
-	uint64_t frames[LH_TRACE_MAX_FRAMES];
-	uint32_t count = 0;
-	for (int i = skip; i < n && count < LH_TRACE_MAX_FRAMES; i++)
-		frames[count++] = (uint64_t)ips[i];
-	return stack_intern(frames, count);
+	uintptr_t frames[LH_TRACE_MAX_FRAMES];
+	int n = unwind_backtrace(frames, LH_TRACE_MAX_FRAMES);
+	return stack_intern((const uint64_t *)frames, n > 0 ? (uint32_t)n : 0);
 }
 
 uint32_t tracker_stack_count(void)

@@ -53,11 +53,24 @@
 #include "unwind.h"
 
 #include <stdatomic.h>
+#include <stdbool.h>
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
 
 static _Atomic uint64_t fallbacks;
+static uintptr_t skip_lo, skip_hi;
+
+void unwind_skip_leading(uintptr_t lo, uintptr_t hi)
+{
+	skip_lo = lo;
+	skip_hi = hi > lo ? hi : lo;
+}
+
+static inline bool skipped(uintptr_t pc)
+{
+	return pc - skip_lo < skip_hi - skip_lo;
+}
 
 uint64_t unwind_fallback_count(void)
 {
@@ -762,6 +775,8 @@ static int fall_back(uintptr_t *pcs, int max, uintptr_t first_pc)
 		from++;
 	if (from == n || from == extra)
 		from = 0;
+	while (from < n && skipped((uintptr_t)ips[from]))
+		from++;
 	int count = 0;
 	for (int i = from; i < n && count < max; i++)
 		pcs[count++] = (uintptr_t)ips[i];
@@ -784,13 +799,15 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 		return fall_back(pcs, max, pc);
 	if (__builtin_expect(++st->captures % 1024 == 0, 0))
 		check_loader();
-	const uintptr_t lo = sp, hi = st->hi;
+	const uintptr_t lo = sp, hi = st->hi, first_pc = pc;
 	uintptr_t key = pc - 1; /* a return address: look up the call instruction */
 	int n = 0;
 	for (;;) {
-		pcs[n++] = pc;
-		if (n == max)
-			return n;
+		if (n > 0 || !skipped(pc)) {
+			pcs[n++] = pc;
+			if (n == max)
+				return n;
+		}
 		uint32_t rule = rule_for(key);
 		switch (rule_kind(rule)) {
 		case RULE_CFA: {
@@ -821,7 +838,7 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 			return n;
 		case RULE_LIBUNWIND:
 		default:
-			return fall_back(pcs, max, pcs[0]);
+			return fall_back(pcs, max, first_pc);
 		}
 	}
 }

@@ -26,6 +26,13 @@
  */
 int unwind_backtrace(uintptr_t *pcs, int max);
 
+/*
+ * From now on, leading frames whose pc is in [lo, hi) (the preload
+ * library's own code) are walked but not returned: the first pc returned
+ * is the first outside, and max counts from there.
+ */
+void unwind_skip_leading(uintptr_t lo, uintptr_t hi);
+
 /* Captures so far that were handed to libunwind (for tests and benchmarks). */
 uint64_t unwind_fallback_count(void);
 
