@@ -12,7 +12,8 @@
 //       leakhound against Memcheck: the four categories of the final check
 //       (JSON and the LEAK SUMMARY on stderr) in bytes and blocks, the blocks
 //       "reachable via heuristic" (JSON), and each definitely-lost site with
-//       its direct and indirect bytes and blocks.
+//       its direct and indirect bytes and blocks; the same for a mid-run
+//       check (JSON only), when SRC has an EXPECT-MIDRUN line.
 //
 // Prints one line per disagreement and exits 1 if there is any.
 //
@@ -152,13 +153,14 @@ function compareSites(label, want, got) {
 	}
 }
 
-function expectedFromSource(text) {
-	const m = /EXPECT((?: \w+=[\d?]+(?:\/\d+)?)+)/.exec(text);
-	if (!m) throw new Error('no EXPECT line');
+// The "EXPECT..." line named tag (EXPECT, or EXPECT-MIDRUN for the mid-run check), or null.
+function expectedFromSource(text, tag) {
+	const m = new RegExp(`${tag}((?: \\w+=[\\d?]+(?:/\\d+)?)+)`).exec(text);
+	if (!m) return null;
 	const s = emptySummary();
 	for (const [, name, bytes, blocks] of m[1].matchAll(/(\w+)=([\d?]+)(?:\/(\d+))?/g)) {
 		if (name === 'lost') s.lost = Number(bytes);
-		else if (!SHORT[name] || blocks === undefined) throw new Error(`EXPECT: bad ${name}=`);
+		else if (!SHORT[name] || blocks === undefined) throw new Error(`${tag}: bad ${name}=`);
 		else s[SHORT[name]] = { bytes: bytes === '?' ? null : Number(bytes), blocks: Number(blocks) };
 	}
 	return s;
@@ -175,13 +177,32 @@ function dtvBytes(stdout) {
 	return m ? Number(m[1]) : 0;
 }
 
+// Memcheck's leak checks in order (a mid-run one, then the one at exit),
+// each the records printed before its LEAK SUMMARY and the summary lines
+// after it. "All heap blocks were freed" is one check with nothing.
+function memcheckChecks(log) {
+	const parts = log.split(/^==\d+== LEAK SUMMARY:$/m);
+	if (parts.length === 1) return [{ summary: emptySummary(), heuristics: {}, records: [] }];
+	return parts.slice(0, -1).map((before, k) => ({
+		summary: summaryFromText(parts[k + 1]),
+		heuristics: heuristicsFromText(parts[k + 1]),
+		records: memcheckRecords(before),
+	}));
+}
+
 function checkMemcheck(srcPath, vgLog) {
 	const source = path.basename(srcPath);
 	const text = fs.readFileSync(srcPath, 'utf8');
 	const log = fs.readFileSync(vgLog, 'utf8');
 	if (!/LEAK SUMMARY:|All heap blocks were freed/.test(log)) problems.push(`${source}: no leak summary in Memcheck's log`);
-	compareSummaries(`${source}: Memcheck vs EXPECT,`, expectedFromSource(text), summaryFromText(log));
-	const lines = Object.keys(definiteSites(memcheckRecords(log), source)).map((k) => Number(k.split(':').pop()));
+	const expected = [expectedFromSource(text, 'EXPECT-MIDRUN'), expectedFromSource(text, 'EXPECT')].filter(Boolean);
+	const checks = memcheckChecks(log);
+	if (checks.length !== expected.length) {
+		problems.push(`${source}: Memcheck made ${checks.length} leak checks, the EXPECT lines say ${expected.length}`);
+		return;
+	}
+	expected.forEach((e, k) => compareSummaries(`${source}: Memcheck check ${k + 1} vs EXPECT,`, e, checks[k].summary));
+	const lines = Object.keys(definiteSites(checks[checks.length - 1].records, source)).map((k) => Number(k.split(':').pop()));
 	const marked = leakSiteLines(text);
 	const ok = splitDiffers(text)
 		? lines.length > 0 && lines.every((l) => marked.includes(l))
@@ -190,30 +211,40 @@ function checkMemcheck(srcPath, vgLog) {
 		problems.push(`${source}: Memcheck's definitely-lost lines [${lines}] are not the LEAK-SITE lines [${marked}]`);
 }
 
-function checkLeakhound(srcPath, vgLog, vgStdout, lhJson, lhStderr, lhStdout) {
-	const source = path.basename(srcPath);
-	const split = splitDiffers(fs.readFileSync(srcPath, 'utf8'));
-	const log = fs.readFileSync(vgLog, 'utf8');
-	const want = summaryFromText(log);
+// One leakhound check (JSON) against one of Memcheck's; returns what was expected.
+function compareCheck(label, source, memcheck, check, split, dtvDelta) {
+	const want = JSON.parse(JSON.stringify(memcheck.summary));
 	if (split) {
 		want.lost = want.definitely_lost.bytes + want.indirectly_lost.bytes;
 		want.definitely_lost.bytes = want.indirectly_lost.bytes = null;
 	}
-	want.possibly_lost.bytes += dtvBytes(fs.readFileSync(lhStdout, 'utf8')) - dtvBytes(fs.readFileSync(vgStdout, 'utf8'));
+	want.possibly_lost.bytes += dtvDelta;
+	compareSummaries(`${label} JSON vs Memcheck,`, want, check.summary);
+	compareHeuristics(label, memcheck.heuristics, check.summary && check.summary.reachable_via_heuristic);
+	if (!split)
+		compareSites(label, definiteSites(memcheck.records, source), definiteSites(check.records || [], source));
+	return want;
+}
+
+function checkLeakhound(srcPath, vgLog, vgStdout, lhJson, lhStderr, lhStdout) {
+	const source = path.basename(srcPath);
+	const text = fs.readFileSync(srcPath, 'utf8');
+	const split = splitDiffers(text);
+	const memcheck = memcheckChecks(fs.readFileSync(vgLog, 'utf8'));
+	const dtvDelta = dtvBytes(fs.readFileSync(lhStdout, 'utf8')) - dtvBytes(fs.readFileSync(vgStdout, 'utf8'));
 	const report = JSON.parse(fs.readFileSync(lhJson, 'utf8'));
-	const checks = Array.isArray(report.leak_checks) ? report.leak_checks : [];
-	const final = checks.filter((c) => c && c.final === true);
-	if (final.length !== 1) {
-		problems.push(`${source}: leakhound's JSON has ${final.length} final leak checks (of ${checks.length}), expected 1`);
+	const checks = (Array.isArray(report.leak_checks) ? report.leak_checks : []).filter((c) => c);
+	const final = checks.filter((c) => c.final === true), midrun = checks.filter((c) => c.final !== true);
+	if (final.length !== 1 || midrun.length !== memcheck.length - 1) {
+		problems.push(`${source}: leakhound's JSON has ${final.length} final and ${midrun.length} mid-run leak checks, ` +
+			`Memcheck made ${memcheck.length - 1} mid-run check(s) and one at exit`);
 		return;
 	}
-	compareSummaries(`${source}: leakhound JSON vs Memcheck,`, want, final[0].summary);
-	compareHeuristics(`${source}:`, heuristicsFromText(log), final[0].summary && final[0].summary.reachable_via_heuristic);
+	midrun.forEach((c, k) => compareCheck(`${source}: mid-run check ${k + 1}:`, source, memcheck[k], c, split, dtvDelta));
+	const want = compareCheck(`${source}:`, source, memcheck[memcheck.length - 1], final[0], split, dtvDelta);
 	const stderr = fs.readFileSync(lhStderr, 'utf8');
 	if (!/LEAK SUMMARY:/.test(stderr)) problems.push(`${source}: no LEAK SUMMARY on leakhound's stderr`);
 	else compareSummaries(`${source}: leakhound stderr vs Memcheck,`, want, summaryFromText(stderr));
-	if (!split)
-		compareSites(`${source}:`, definiteSites(memcheckRecords(log), source), definiteSites(final[0].records || [], source));
 }
 
 function main(argv) {
