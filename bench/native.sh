@@ -24,7 +24,7 @@
 #   CASES="tracking leakcheck"   which cases to run
 #   PAIRS=6000000                malloc/free pairs (tracking)
 #   BLOCKS=3000000               live blocks at exit (leakcheck)
-#   PASSES=10                    walks over the heap in the second leakcheck run
+#   PASSES=50                    walks over the heap in the second leakcheck run
 #   VALGRIND=0                   skip memcheck (slow: ~25x)
 #   RUNS=3                       best-of-N wall time (the tools that are not Memcheck)
 set -euo pipefail
@@ -33,7 +33,7 @@ build="$root/${LEAKHOUND_BUILD:-build}"
 cases=${CASES:-tracking leakcheck}
 pairs=${PAIRS:-6000000}
 blocks=${BLOCKS:-3000000}
-passes=${PASSES:-10}
+passes=${PASSES:-50}
 runs=${RUNS:-3}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/leakhound-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
