@@ -77,6 +77,29 @@ uint64_t unwind_fallback_count(void)
 	return atomic_load_explicit(&fallbacks, memory_order_relaxed);
 }
 
+/*
+ * The whole capture by libunwind: its own frames (and ours) are dropped up
+ * to first_pc, our caller's pc, then the leading skipped ones.
+ */
+static int libunwind_capture(uintptr_t *pcs, int max, uintptr_t first_pc)
+{
+	atomic_fetch_add_explicit(&fallbacks, 1, memory_order_relaxed);
+	void *ips[128];
+	int extra = 8, want = max + extra > 128 ? 128 : max + extra;
+	int n = unw_backtrace(ips, want);
+	int from = 0;
+	while (from < n && from < extra && (uintptr_t)ips[from] != first_pc)
+		from++;
+	if (from == n || from == extra)
+		from = 0;
+	while (from < n && skipped((uintptr_t)ips[from]))
+		from++;
+	int count = 0;
+	for (int i = from; i < n && count < max; i++)
+		pcs[count++] = (uintptr_t)ips[i];
+	return count;
+}
+
 #if defined(__x86_64__)
 
 #include <fcntl.h>
@@ -763,26 +786,6 @@ static inline uintptr_t load_word(uintptr_t at)
 	return v;
 }
 
-/* The whole capture by libunwind, its own frames (and ours) dropped up to first_pc. */
-static int fall_back(uintptr_t *pcs, int max, uintptr_t first_pc)
-{
-	atomic_fetch_add_explicit(&fallbacks, 1, memory_order_relaxed);
-	void *ips[128];
-	int extra = 8, want = max + extra > 128 ? 128 : max + extra;
-	int n = unw_backtrace(ips, want);
-	int from = 0;
-	while (from < n && from < extra && (uintptr_t)ips[from] != first_pc)
-		from++;
-	if (from == n || from == extra)
-		from = 0;
-	while (from < n && skipped((uintptr_t)ips[from]))
-		from++;
-	int count = 0;
-	for (int i = from; i < n && count < max; i++)
-		pcs[count++] = (uintptr_t)ips[i];
-	return count;
-}
-
 /* Offsets in the ucontext_t the kernel puts at a signal handler's return stack pointer. */
 enum { UC_MCONTEXT = 40, UC_RBP = UC_MCONTEXT + 10 * 8, UC_RSP = UC_MCONTEXT + 15 * 8, UC_RIP = UC_MCONTEXT + 16 * 8 };
 
@@ -796,7 +799,7 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 	if (max <= 0)
 		return 0;
 	if (__builtin_expect(sp < st->lo || sp >= st->hi, 0) && !stack_learn(st, sp))
-		return fall_back(pcs, max, pc);
+		return libunwind_capture(pcs, max, pc);
 	if (__builtin_expect(++st->captures % 1024 == 0, 0))
 		check_loader();
 	const uintptr_t lo = sp, hi = st->hi, first_pc = pc;
@@ -838,7 +841,7 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 			return n;
 		case RULE_LIBUNWIND:
 		default:
-			return fall_back(pcs, max, first_pc);
+			return libunwind_capture(pcs, max, first_pc);
 		}
 	}
 }
@@ -864,10 +867,9 @@ __asm__(".text\n"
 
 #else /* not x86-64: libunwind */
 
-int unwind_backtrace(uintptr_t *pcs, int max)
+__attribute__((noinline)) int unwind_backtrace(uintptr_t *pcs, int max)
 {
-	atomic_fetch_add_explicit(&fallbacks, 1, memory_order_relaxed);
-	return unw_backtrace((void **)pcs, max);
+	return max > 0 ? libunwind_capture(pcs, max, (uintptr_t)__builtin_return_address(0)) : 0;
 }
 
 #endif
