@@ -274,6 +274,11 @@ void leak_heap_set_stack(void *p, uint32_t stack)
 	chunk_of(p)->stack = stack;
 }
 
+uint32_t leak_heap_stack(const void *p)
+{
+	return chunk_of(p)->stack;
+}
+
 uintptr_t leak_heap_walk_begin(void)
 {
 	return (uintptr_t)base;

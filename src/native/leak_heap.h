@@ -51,8 +51,9 @@ bool leak_heap_owns(const void *p);
 void leak_heap_free(void *p);
 /* The requested size of an owned block. */
 size_t leak_heap_size(const void *p);
-/* Records the allocation stack id of an owned block. */
+/* Records, and returns, the allocation stack id of an owned block. */
 void leak_heap_set_stack(void *p, uint32_t stack);
+uint32_t leak_heap_stack(const void *p);
 
 /* Locks out every other caller (for fork, and while a leak check stops threads). */
 void leak_heap_lock(void);

@@ -425,10 +425,16 @@ static bool map_remove(uintptr_t addr, struct block *out)
 
 /* ---- the calls preload.c makes ---- */
 
-uint32_t tracker_alloc(void *p, size_t size)
+uint32_t tracker_charge(size_t size)
 {
 	uint32_t stack = capture_stack();
 	charge_alloc(size, stack);
+	return stack;
+}
+
+uint32_t tracker_alloc(void *p, size_t size)
+{
+	uint32_t stack = tracker_charge(size);
 	map_insert((uintptr_t)p, size, stack);
 	return stack;
 }

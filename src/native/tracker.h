@@ -47,6 +47,12 @@ bool tracker_init(uintptr_t self_lo, uintptr_t self_hi);
 
 /* Records a new live block of size bytes at p, allocated from the calling stack; returns the stack's id. */
 uint32_t tracker_alloc(void *p, size_t size);
+/*
+ * For an allocator that keeps each block's size and stack itself (the leak
+ * heap): charges a new block of size bytes to the calling stack, without the
+ * address map; returns the stack's id. Its free is tracker_release().
+ */
+uint32_t tracker_charge(size_t size);
 /* Forgets the block at p (before it is freed). Unknown pointers are ignored. */
 void tracker_free(void *p);
 /*
