@@ -172,9 +172,9 @@ function leakSiteLines(text) {
 	return text.split('\n').flatMap((l, i) => (/(\/\*|\/\/) LEAK-SITE/.test(l) ? [i + 1] : []));
 }
 
+// The DTV sizes the program printed, summed (one line per live thread).
 function dtvBytes(stdout) {
-	const m = /^dtv: (\d+) bytes$/m.exec(stdout);
-	return m ? Number(m[1]) : 0;
+	return [...stdout.matchAll(/^dtv: (\d+) bytes$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
 
 // Memcheck's leak checks in order (a mid-run one, then the one at exit),
