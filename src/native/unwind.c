@@ -29,16 +29,18 @@
  *     frame is looked up at the interrupted instruction itself, not the one
  *     before it.
  *   - Anything else (a CFA in another register or given by an expression,
- *     a return address not at CFA - 8, a stack pointer outside the cached
- *     stack mapping) hands the whole capture to libunwind. Such captures are
- *     counted (unwind_fallback_count) so tests can see they did not happen.
+ *     a return address not at CFA - 8, a stack the thread cannot learn)
+ *     hands the whole capture to libunwind. Such captures are counted
+ *     (unwind_fallback_count) so tests can see they did not happen.
  *
  * Never faulting: every stack read is at or above the capture's first stack
- * pointer and below the top of the stack mapping it lies in (learnt once
- * per thread from /proc/self/maps with plain read(2): pthread_getattr_np
- * can call malloc with the thread's lock held); the CFA must strictly grow
- * at every step, so a bad rule ends the walk instead of looping or reading
- * outside the stack.
+ * pointer and below the top of the mapping that stack lies in, learnt from
+ * /proc/self/maps with plain read(2) (pthread_getattr_np can call malloc
+ * with the thread's lock held) once per thread for its own stack and for
+ * the last few others it ran on (coroutines, the alternate signal stack; a
+ * signal frame may lead from one to another). Within a stack the CFA must
+ * strictly grow at every step, and max bounds the frames, so a bad rule
+ * ends the walk instead of looping or reading outside the stack.
  *
  * Stale rules: the cache is flushed when the loader's counters
  * (dlpi_adds, dlpi_subs) change, checked at every miss and every 1024
@@ -693,9 +695,22 @@ static inline uint32_t rule_for(uintptr_t key)
 
 /* ---- the thread's stack ---- */
 
+struct stack_range {
+	uintptr_t lo, hi;               /* a readable mapping a stack pointer was in */
+};
+
+#define OTHER_STACKS 4
+#define MAPS_READS_MAX 64
+
+/*
+ * The stacks a thread ran on: its own, and the last few others (a
+ * coroutine's, the alternate signal stack), each learnt from
+ * /proc/self/maps once. A thread that keeps meeting new stacks stops
+ * reading the file after MAPS_READS_MAX times: libunwind walks those.
+ */
 struct thread_stack {
-	uintptr_t lo, hi;               /* the mapping the thread's stack pointer was in */
-	unsigned switches;              /* times another stack was found (coroutines, sigaltstack) */
+	struct stack_range own, other[OTHER_STACKS];
+	unsigned next_other, maps_reads;
 	unsigned captures;
 };
 
@@ -755,26 +770,42 @@ static bool stack_mapping(uintptr_t sp, uintptr_t *lo, uintptr_t *hi)
 	return found;
 }
 
-/*
- * Makes sure sp is in this thread's known stack mapping. The main thread's
- * stack grows down (same top, lower start); a different top is another
- * stack, and after a few of those the thread stops looking (libunwind
- * handles its off-stack captures).
- */
-static bool stack_learn(struct thread_stack *st, uintptr_t sp)
+static inline bool range_holds(const struct stack_range *r, uintptr_t sp)
 {
-	if (st->switches >= 4)
-		return false;
-	uintptr_t lo, hi;
-	if (!stack_mapping(sp, &lo, &hi)) {
-		st->switches = 4;
-		return false;
+	return sp - r->lo < r->hi - r->lo;
+}
+
+/* The known stack holding sp, or NULL. */
+static const struct stack_range *stack_known(const struct thread_stack *st, uintptr_t sp)
+{
+	if (range_holds(&st->own, sp))
+		return &st->own;
+	for (int i = 0; i < OTHER_STACKS; i++)
+		if (range_holds(&st->other[i], sp))
+			return &st->other[i];
+	return NULL;
+}
+
+/*
+ * Learns the mapping holding sp. The thread's own stack comes first; the
+ * main thread's grows down (same top, lower start); a mapping with another
+ * top is another stack.
+ */
+static const struct stack_range *stack_learn(struct thread_stack *st, uintptr_t sp)
+{
+	struct stack_range r;
+	if (st->maps_reads >= MAPS_READS_MAX)
+		return NULL;
+	st->maps_reads++;
+	if (!stack_mapping(sp, &r.lo, &r.hi))
+		return NULL;
+	if (!st->own.hi || r.hi == st->own.hi) {
+		st->own = r;
+		return &st->own;
 	}
-	if (st->hi && hi != st->hi)
-		st->switches++;
-	st->lo = lo;
-	st->hi = hi;
-	return true;
+	struct stack_range *slot = &st->other[st->next_other++ % OTHER_STACKS];
+	*slot = r;
+	return slot;
 }
 
 /* ---- the walk ---- */
@@ -798,11 +829,14 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 	struct thread_stack *st = &this_stack;
 	if (max <= 0)
 		return 0;
-	if (__builtin_expect(sp < st->lo || sp >= st->hi, 0) && !stack_learn(st, sp))
+	const struct stack_range *range = &st->own;
+	if (__builtin_expect(!range_holds(range, sp), 0) && !(range = stack_known(st, sp)) &&
+	    !(range = stack_learn(st, sp)))
 		return libunwind_capture(pcs, max, pc);
 	if (__builtin_expect(++st->captures % 1024 == 0, 0))
 		check_loader();
-	const uintptr_t lo = sp, hi = st->hi, first_pc = pc;
+	uintptr_t lo = sp, hi = range->hi;
+	const uintptr_t first_pc = pc;
 	uintptr_t key = pc - 1; /* a return address: look up the call instruction */
 	int n = 0;
 	for (;;) {
@@ -829,8 +863,13 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 			if (hi - sp < UC_RIP + 8)
 				return n;
 			uintptr_t next_sp = load_word(sp + UC_RSP);
-			if (next_sp <= sp || next_sp >= hi)
-				return n;
+			if (next_sp <= sp || next_sp >= hi) {
+				/* Interrupted on another stack (the handler ran on the alternate one). */
+				if (!(range = stack_known(st, next_sp)))
+					return n;
+				lo = next_sp;
+				hi = range->hi;
+			}
 			rbp = load_word(sp + UC_RBP);
 			pc = load_word(sp + UC_RIP);
 			sp = next_sp;

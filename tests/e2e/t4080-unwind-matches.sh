@@ -2,7 +2,8 @@
 # t4080: the preload library's own unwinder (src/native/unwind.c) against
 # libunwind's unw_backtrace on the same stacks, in programs built -O2
 # -fomit-frame-pointer: C (recursion, alloca, a 70 KB frame, callee-saved
-# registers, qsort's callback, varargs, raised signals, a profiling timer
+# registers, qsort's callback, varargs, raised signals, a coroutine's
+# stack, a handler on the alternate signal stack, a profiling timer
 # interrupting any instruction, a thread, a dlopen'd plugin) and C++
 # (virtual calls, templates, std::function, std::sort, a destructor run by
 # an exception, a catch block, std::thread). Every frame must be equal, and

@@ -3,8 +3,9 @@
  *   deep_stack check [PLUGIN.so]  captures with leakhound's unwinder and with
  *       libunwind at many points (recursion, alloca and big frames, many
  *       callee-saved registers, qsort's callback, varargs, a raised signal,
- *       a profiling timer interrupting anywhere, a thread, a dlopen'd
- *       plugin) and compares; exits 1 on any difference. Needs unwind_check.c.
+ *       a coroutine's stack, a signal handler's alternate stack, a profiling
+ *       timer interrupting anywhere, a thread, a dlopen'd plugin) and
+ *       compares; exits 1 on any difference. Needs unwind_check.c.
  *   deep_stack leak DEPTH  leaks 100 blocks of 24 bytes at the bottom of
  *       DEPTH+1 nested calls to descend(), for `leakhound run`.
  */
@@ -18,6 +19,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <ucontext.h>
 
 #include "unwind_check.h"
 
@@ -116,6 +118,34 @@ NOINLINE static void spin_bottom(void)
 		sink = sink * 31 + i;
 }
 
+/* A coroutine's stack (makecontext) and a signal handler's alternate stack: not the thread's. */
+static ucontext_t main_context, coroutine_context;
+
+static void coroutine_main(void)
+{
+	descend(4, unwind_check);
+	swapcontext(&coroutine_context, &main_context);
+}
+
+static void run_off_stack(void)
+{
+	static char coroutine_stack[256 * 1024], alternate_stack[64 * 1024];
+	getcontext(&coroutine_context);
+	coroutine_context.uc_stack = (stack_t){ .ss_sp = coroutine_stack, .ss_size = sizeof(coroutine_stack) };
+	coroutine_context.uc_link = &main_context;
+	makecontext(&coroutine_context, coroutine_main, 0);
+	swapcontext(&main_context, &coroutine_context);
+	descend(3, unwind_check); /* back on the thread's own stack */
+
+	stack_t alt = { .ss_sp = alternate_stack, .ss_size = sizeof(alternate_stack) }, old;
+	struct sigaction on_alt = { .sa_handler = on_usr1, .sa_flags = SA_ONSTACK }, before;
+	sigaltstack(&alt, &old);
+	sigaction(SIGUSR1, &on_alt, &before);
+	descend(2, raise_usr1);
+	sigaction(SIGUSR1, &before, NULL);
+	sigaltstack(&old, NULL);
+}
+
 static void *thread_main(void *arg)
 {
 	(void)arg;
@@ -140,6 +170,8 @@ static int check_all(const char *plugin)
 	signal(SIGUSR1, on_usr1);
 	descend(5, raise_usr1);
 	with_alloca(256, raise_usr1);
+
+	run_off_stack();
 
 	pthread_t t;
 	if (pthread_create(&t, NULL, thread_main, NULL) == 0)
