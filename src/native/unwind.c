@@ -11,7 +11,7 @@
  *     with single atomic loads and stores: lock-free, shared by all
  *     threads, never torn. It is 4-way set-associative (8192 sets, 256 KiB
  *     reserved, touched as used). A steady-state capture is, per frame, one
- *     hash, one cache line, and two stack loads.
+ *     cache line of rules and two stack loads.
  *   - A miss interprets the DWARF CFI: dl_iterate_phdr finds the module
  *     (the loader's lock is held meanwhile, so a concurrent dlclose cannot
  *     unmap what is being read; modules dlopen'd later are found the same
@@ -106,7 +106,6 @@ static int libunwind_capture(uintptr_t *pcs, int max, uintptr_t first_pc)
 
 #include <fcntl.h>
 #include <link.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
