@@ -32,7 +32,8 @@
 #include "own_memory.h"
 
 #define REGION_BYTES (1ull << 40)
-#define COMMIT_STEP (64ull << 20)
+#define COMMIT_MIN (2ull << 20)
+#define COMMIT_MAX (64ull << 20)
 #define UNIT 16u
 #define HEADER UNIT
 #define LIVE_BIT 0x80000000u
@@ -125,18 +126,26 @@ static bool chunk_size_for(size_t size, size_t *bytes)
 	return true;
 }
 
-/* Makes [bump, bump+bytes) read-write. */
+/*
+ * Makes the region read-write up to `end`, in steps of half what is
+ * committed already (2 to 64 MiB), each faulted in at once with
+ * MADV_POPULATE_WRITE: one call instead of a page fault per 4 KiB, which
+ * was most of the cost of a program making millions of small blocks.
+ */
 static bool commit_up_to(char *end)
 {
 	if (end <= committed)
 		return true;
 	if ((uint64_t)(end - base) > REGION_BYTES)
 		return false;
-	size_t more = (size_t)(end - committed + COMMIT_STEP - 1) & ~(size_t)(COMMIT_STEP - 1);
+	size_t step = (size_t)(committed - base) / 2;
+	step = step < COMMIT_MIN ? COMMIT_MIN : step > COMMIT_MAX ? COMMIT_MAX : step;
+	size_t more = (size_t)(end - committed + step - 1) / step * step;
 	if ((uint64_t)(committed - base) + more > REGION_BYTES)
 		more = (size_t)(base + REGION_BYTES - committed);
 	if (mprotect(committed, more, PROT_READ | PROT_WRITE) != 0)
 		return false;
+	madvise(committed, more, MADV_POPULATE_WRITE); /* a hint: older kernels fault page by page */
 	committed += more;
 	return true;
 }

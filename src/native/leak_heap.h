@@ -21,9 +21,9 @@
  *     (Memcheck's --freelist-vol default) before reuse. Memcheck picks the
  *     lowest address as a clique's leader, so the same order gives the same
  *     definite/indirect split.
- * The region is a 1 TiB PROT_NONE reservation, made read-write 64 MiB at a
- * time. Every block's header keeps its requested size and allocation stack
- * id. One spinlock guards the allocator: simple, and fast enough for the
+ * The region is a 1 TiB PROT_NONE reservation, made read-write (and
+ * faulted in) 2 to 64 MiB at a time. Every block's header keeps its
+ * requested size and allocation stack id. One spinlock guards the allocator: simple, and fast enough for the
  * workloads a leak check is run on (each call is tens of ns; the stack
  * capture dominates).
  */
