@@ -52,7 +52,8 @@ against_leakhound() {
 
 compare_with_leakhound() {
 	local src=$1 name=${1%.*} rc=0
-	"$LEAKHOUND" run --leak-check -o "$TEST_TMP/$name.lhtrace" -- "$TEST_TMP/$name" \
+	# No periodic snapshots: midrun.c takes the trace file's growth for its check's.
+	"$LEAKHOUND" run --leak-check --interval 1440m -o "$TEST_TMP/$name.lhtrace" -- "$TEST_TMP/$name" \
 		>"$TEST_TMP/$name.lh.out" 2>"$TEST_TMP/$name.lh.err" || rc=$?
 	[ $rc -eq 0 ] || { echo "$src: leakhound run exits $rc: $(tail -5 "$TEST_TMP/$name.lh.err")"; return; }
 	"$LEAKHOUND" report --json "$TEST_TMP/$name.lhtrace" >"$TEST_TMP/$name.json" 2>"$TEST_TMP/$name.report.err" ||
