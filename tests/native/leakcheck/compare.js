@@ -12,8 +12,10 @@
 //       leakhound against Memcheck: the four categories of the final check
 //       (JSON and the LEAK SUMMARY on stderr) in bytes and blocks, the blocks
 //       "reachable via heuristic" (JSON), and each definitely-lost site with
-//       its direct and indirect bytes and blocks; the same for a mid-run
-//       check (JSON only), when SRC has an EXPECT-MIDRUN line.
+//       its direct and indirect bytes and blocks; each definitely-lost
+//       record of the text on stderr, unsummed (Memcheck's split into
+//       records); the JSON comparisons also for a mid-run check, when SRC
+//       has an EXPECT-MIDRUN line.
 //
 // Prints one line per disagreement and exits 1 if there is any.
 //
@@ -77,12 +79,13 @@ function compareHeuristics(label, want, got) {
 	}
 }
 
-// Memcheck's loss records: header line, then "at"/"by" frame lines.
+// Loss records in Memcheck's text (leakhound's stderr has the same, without
+// the "==PID==" prefix): header line, then "at"/"by" frame lines.
 function memcheckRecords(text) {
 	const records = [];
 	let current = null;
-	const header = /^==\d+== ([\d,]+)(?: \(([\d,]+) direct, ([\d,]+) indirect\))? bytes in ([\d,]+) blocks are (definitely lost|indirectly lost|possibly lost|still reachable) in loss record/;
-	const frame = /^==\d+==\s+(?:at|by) 0x[0-9A-Fa-f]+: (.*) \(([^():]+):(\d+)\)$/;
+	const header = /^(?:==\d+== )?([\d,]+)(?: \(([\d,]+) direct, ([\d,]+) indirect\))? bytes in ([\d,]+) blocks are (definitely lost|indirectly lost|possibly lost|still reachable) in loss record/;
+	const frame = /^(?:==\d+==)?\s+(?:at|by) 0x[0-9A-Fa-f]+: (.*) \(([^():]+):(\d+)\)$/;
 	for (const line of text.split('\n')) {
 		const h = header.exec(line);
 		if (h) {
@@ -97,7 +100,7 @@ function memcheckRecords(text) {
 		}
 		const f = current && frame.exec(line);
 		if (f) current.frames.push({ function: f[1], file: f[2], line: number(f[3]) });
-		else if (current && !/^==\d+==\s+(at|by) /.test(line)) current = null;
+		else if (current && !/^(?:==\d+==)?\s+(at|by) /.test(line)) current = null;
 	}
 	return records;
 }
@@ -142,6 +145,15 @@ function compareSummaries(label, want, got) {
 	const lost = Number(got.definitely_lost.bytes) + Number(got.indirectly_lost.bytes);
 	if (lost !== want.lost)
 		problems.push(`${label} definitely + indirectly lost: expected ${want.lost} B, got ${lost} B`);
+}
+
+// The definitely-lost records one by one (not summed per site), as text lines.
+function compareRecordLines(label, want, got, source) {
+	const lines = (records) => records.filter((r) => kindOf(r.kind) === 'definitely_lost')
+		.map((r) => `${siteOf(r, source)} ${r.direct_bytes} direct + ${r.indirect_bytes} indirect B in ${r.blocks} blocks`).sort();
+	const w = lines(want), g = lines(got);
+	if (w.join('\n') !== g.join('\n'))
+		problems.push(`${label} definitely-lost records on stderr: Memcheck [${w.join('; ')}], leakhound [${g.join('; ')}]`);
 }
 
 function compareSites(label, want, got) {
@@ -245,6 +257,7 @@ function checkLeakhound(srcPath, vgLog, vgStdout, lhJson, lhStderr, lhStdout) {
 	const stderr = fs.readFileSync(lhStderr, 'utf8');
 	if (!/LEAK SUMMARY:/.test(stderr)) problems.push(`${source}: no LEAK SUMMARY on leakhound's stderr`);
 	else compareSummaries(`${source}: leakhound stderr vs Memcheck,`, want, summaryFromText(stderr));
+	if (!split) compareRecordLines(`${source}:`, memcheck[memcheck.length - 1].records, memcheckRecords(stderr), source);
 }
 
 function main(argv) {
