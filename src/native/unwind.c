@@ -863,11 +863,12 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 				return n;
 			uintptr_t next_sp = load_word(sp + UC_RSP);
 			if (next_sp <= sp || next_sp >= hi) {
-				/* Interrupted on another stack (the handler ran on the alternate one). */
-				if (!(range = stack_known(st, next_sp)))
+				/* Interrupted on another known stack (the handler ran on the alternate one)? */
+				const struct stack_range *other = stack_known(st, next_sp);
+				if (!other || other->hi == hi)
 					return n;
 				lo = next_sp;
-				hi = range->hi;
+				hi = other->hi;
 			}
 			rbp = load_word(sp + UC_RBP);
 			pc = load_word(sp + UC_RIP);
