@@ -71,6 +71,7 @@ static int leak_mode;                   /* 1: the leak heap serves the program (
 static size_t (*glibc_usable_size)(void *);
 static pid_t tracked_pid;
 static __thread int guard __attribute__((tls_model("initial-exec")));
+static __thread int in_heap __attribute__((tls_model("initial-exec"))); /* inside the leak heap's lock */
 
 /* True when the calling allocation should be recorded; then the guard is held. */
 static inline int enter(void)
@@ -104,27 +105,37 @@ static inline int leak_heap_serves(void)
 /*
  * A leak-heap block, charged to the calling stack when tracking. Its header
  * keeps its size and stack, so the tracker's address map is not needed (it
- * was 40% of the cost of a malloc-heavy program).
+ * was 40% of the cost of a malloc-heavy program). The guard is held across
+ * the heap's lock, so a signal handler that allocates meanwhile goes to
+ * glibc instead of spinning on a lock its own thread holds.
  */
 static void *leak_alloc(size_t size, size_t alignment)
 {
+	int outer = guard; /* set when realloc moves a leak-heap block for leakhound's own code */
+	guard = 1;
+	in_heap = 1;
 	void *p = leak_heap_alloc(size, alignment);
-	if (p && enter()) {
+	in_heap = 0;
+	if (p && tracking && !outer) {
 		int saved = errno;
 		leak_heap_set_stack(p, tracker_charge(size));
 		errno = saved;
-		leave();
 	}
+	guard = outer;
 	return p;
 }
 
 static void leak_free(void *p)
 {
+	if (in_heap)
+		return; /* a signal handler freeing while its thread is inside the heap: a lost free beats a deadlock */
 	if (enter()) {
 		tracker_release(leak_heap_size(p), leak_heap_stack(p));
 		leave();
 	}
+	in_heap = 1;
 	leak_heap_free(p);
+	in_heap = 0;
 }
 
 /* realloc into the leak heap: always a new block, as Memcheck does; old may be glibc's. */
@@ -358,15 +369,16 @@ struct self_range {
 	uintptr_t lo, hi;
 };
 
-static int contains_me(const struct dl_phdr_info *info, uintptr_t me)
+/* The PT_LOAD segment of an object that holds address a, or NULL. */
+static const ElfW(Phdr) *segment_holding(const struct dl_phdr_info *info, uintptr_t a)
 {
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-		if (ph->p_type == PT_LOAD && me >= lo && me < lo + ph->p_memsz)
-			return 1;
+		if (ph->p_type == PT_LOAD && a >= lo && a < lo + ph->p_memsz)
+			return ph;
 	}
-	return 0;
+	return NULL;
 }
 
 /* The code segment of this library (its frames are dropped from stacks). */
@@ -374,17 +386,12 @@ static int find_self(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	struct self_range *r = data;
-	uintptr_t me = (uintptr_t)&find_self;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
-		if (ph->p_type == PT_LOAD && me >= lo && me < lo + ph->p_memsz) {
-			r->lo = lo;
-			r->hi = lo + ph->p_memsz;
-			return 1;
-		}
-	}
-	return 0;
+	const ElfW(Phdr) *ph = segment_holding(info, (uintptr_t)&find_self);
+	if (!ph)
+		return 0;
+	r->lo = info->dlpi_addr + ph->p_vaddr;
+	r->hi = r->lo + ph->p_memsz;
+	return 1;
 }
 
 /* This library's writable segments (its tables' pointers, the scan's state) are not roots. */
@@ -392,7 +399,7 @@ static int register_own_data(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
 	(void)data;
-	if (!contains_me(info, (uintptr_t)&register_own_data))
+	if (!segment_holding(info, (uintptr_t)&register_own_data))
 		return 0;
 	for (int i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
