@@ -6,8 +6,8 @@
  *   - the stack table: each distinct call stack (up to LH_TRACE_MAX_FRAMES
  *     return addresses) gets a dense id; lookups are lock-free, inserts
  *     take one global lock (new stacks are rare after warm-up);
- *   - per-stack counters (live bytes/blocks, allocations, frees), updated
- *     with relaxed atomics;
+ *   - per-stack counters (live bytes/blocks, allocations, frees), kept per
+ *     thread with plain stores and summed by tracker_stack_stats();
  *   - the address map: live block -> (size, stack id), so that a free can
  *     be charged to the stack that allocated the block. 64 shards, each a
  *     linear-probing table under its own mutex.
@@ -69,6 +69,7 @@ void tracker_put_back(void *p, size_t size, uint32_t stack);
 uint32_t tracker_stack_count(void);
 /* The frames of stack id (innermost first); returns their count. */
 uint32_t tracker_stack_frames(uint32_t id, const uint64_t **frames);
+/* The counters of stack id summed over all threads now (a copy kept per id: read it, do not write it). */
 struct tracker_stack_stats *tracker_stack_stats(uint32_t id);
 
 #endif
