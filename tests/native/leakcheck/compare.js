@@ -16,6 +16,9 @@
 //       record of the text on stderr, unsummed (Memcheck's split into
 //       records); the JSON comparisons also for a mid-run check, when SRC
 //       has an EXPECT-MIDRUN line.
+//   node compare.js summaries LABEL VG_LOG LH_JSON LH_STDERR
+//       For a program without sources here: the four categories and the
+//       heuristic sub-totals of the checks at exit only.
 //
 // Prints one line per disagreement and exits 1 if there is any.
 //
@@ -260,12 +263,33 @@ function checkLeakhound(srcPath, vgLog, vgStdout, lhJson, lhStderr, lhStdout) {
 	if (!split) compareRecordLines(`${source}:`, memcheck[memcheck.length - 1].records, memcheckRecords(stderr), source);
 }
 
+function checkSummaries(label, vgLog, lhJson, lhStderr) {
+	const log = fs.readFileSync(vgLog, 'utf8');
+	if (!/LEAK SUMMARY:|All heap blocks were freed/.test(log)) {
+		problems.push(`${label}: no leak summary in Memcheck's log`);
+		return;
+	}
+	const memcheck = memcheckChecks(log);
+	const want = memcheck[memcheck.length - 1];
+	const report = JSON.parse(fs.readFileSync(lhJson, 'utf8'));
+	const final = (Array.isArray(report.leak_checks) ? report.leak_checks : []).filter((c) => c && c.final === true);
+	if (final.length !== 1) {
+		problems.push(`${label}: leakhound's JSON has ${final.length} final leak checks, expected 1`);
+		return;
+	}
+	compareSummaries(`${label}: leakhound JSON vs Memcheck,`, want.summary, final[0].summary);
+	compareHeuristics(`${label}:`, want.heuristics, final[0].summary && final[0].summary.reachable_via_heuristic);
+	compareSummaries(`${label}: leakhound stderr vs Memcheck,`, want.summary, summaryFromText(fs.readFileSync(lhStderr, 'utf8')));
+}
+
 function main(argv) {
 	const [mode, ...args] = argv;
 	if (mode === 'expect' && args.length === 2) checkMemcheck(...args);
 	else if (mode === 'leakhound' && args.length === 6) checkLeakhound(...args);
+	else if (mode === 'summaries' && args.length === 4) checkSummaries(...args);
 	else {
-		console.error('usage: compare.js expect SRC VG_LOG | leakhound SRC VG_LOG VG_STDOUT LH_JSON LH_STDERR LH_STDOUT');
+		console.error('usage: compare.js expect SRC VG_LOG | leakhound SRC VG_LOG VG_STDOUT LH_JSON LH_STDERR LH_STDOUT' +
+			' | summaries LABEL VG_LOG LH_JSON LH_STDERR');
 		process.exit(2);
 	}
 	for (const p of problems) console.log(p);
