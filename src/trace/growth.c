@@ -72,23 +72,12 @@ static void counts_add(struct growth_counts *to, const struct growth_counts *c)
 	to->frees += c->frees;
 }
 
-/*
- * The slope that ranks: memory that went back down by the end (no net
- * growth over the run) ranks as not growing, whatever its slope, so a
- * buffer held for most of the run and freed at exit is no leak suspect.
- */
-static double ranking_slope(const struct growth_counts *c)
-{
-	return c->growth_bytes > 0 && c->slope > 0 ? c->slope : 0;
-}
-
 static int counts_rank(const struct growth_counts *a, const struct growth_counts *b)
 {
 	/* Slopes within a byte per second are a tie. */
-	double sa = ranking_slope(a), sb = ranking_slope(b);
-	if (sa > sb + 1.0)
+	if (a->slope > b->slope + 1.0)
 		return -1;
-	if (sb > sa + 1.0)
+	if (b->slope > a->slope + 1.0)
 		return 1;
 	if (a->live_bytes != b->live_bytes)
 		return a->live_bytes > b->live_bytes ? -1 : 1;

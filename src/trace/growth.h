@@ -12,8 +12,9 @@
  * snapshot (the first one is taken at start, with nothing live): a steady
  * climb gives a slope near its rate, memory that rises and falls back gives
  * a slope near zero. Sites are ranked by slope, then by live bytes at the
- * end; a site with no net growth from first to last snapshot ranks as if
- * its slope were zero (it rose and fell back, if only at exit). "At peak" values are those of the snapshot with the most live bytes
+ * end. Not by the end alone: a program that cleans up at exit (node tears
+ * down its isolate, freeing every leaked handle block) ends with nothing
+ * live, and its leak is still the steepest climb. "At peak" values are those of the snapshot with the most live bytes
  * (interval resolution); peak_bytes of the whole process is exact.
  */
 #ifndef LH_TRACE_GROWTH_H
