@@ -13,6 +13,9 @@
 #     stack (still reachable: it was stopped and its stack read from its
 #     SP); main's 24 B are definitely lost; the thread's DTV is possibly
 #     lost (1 block; its size depends on the loaded TLS modules).
+#   overflow: 48 bytes written into a 24 B block overwrite the next block's
+#     header: the check says so (heap_corrupt, a warning) and still counts
+#     the blocks before it: the 10 B leak, the 24 B block in a global.
 # --error-exitcode N gives N when blocks are definitely or indirectly lost.
 . "$(dirname "$0")/lib.sh"
 . "$LEAKHOUND_ROOT/tests/native/lib-native.sh"
@@ -68,4 +71,9 @@ run_mode threads
 got=$(j threads "(s => [s.definitely_lost.bytes, s.definitely_lost.blocks, s.indirectly_lost.blocks, s.possibly_lost.blocks, s.still_reachable.bytes, s.still_reachable.blocks].join())(r.leak_checks[0].summary)")
 [ "$got" = 24,1,0,1,48,1 ] || fail "threads: $got, expected 24 B/1 definite, 0 indirect, 1 possible (DTV), 48 B/1 reachable"
 [ "$(j threads 'r.leak_checks[0].threads_not_stopped')" = 0 ] || fail "threads: the sleeping thread was not stopped"
+
+run_mode overflow
+[ "$(j overflow 'r.leak_checks[0].heap_corrupt')" = true ] || fail "overflow: the overwritten header went unnoticed"
+[ "$(summary overflow 0)" = "10:1/0:0/0:0/24:1" ] || fail "overflow: $(summary overflow 0)"
+grep -q 'overwrote a block header' "$TEST_TMP/overflow.err" || fail "overflow: no warning on stderr"
 exit 0

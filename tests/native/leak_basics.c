@@ -11,6 +11,8 @@
  *            another, and exits 0 if all went well; the parent leaks 40 B.
  *   threads  a thread that keeps a 48 B block on its own stack and sleeps
  *            for ever; main leaks 24 B and returns while it still runs.
+ *   overflow leaks 10 B, then writes 48 bytes of 0xff into a 24 B block
+ *            (a heap buffer overflow over the next block's header).
  *
  * No stdio before a check (its buffer would be a block); pointers are
  * kept in volatile globals and scrubbed from the stack, so that no stale
@@ -121,6 +123,18 @@ static int threads(void)
 	return 0;
 }
 
+static int overflow(void)
+{
+	leak(10);
+	char *a = malloc(24);
+	kept = a;
+	slot[2] = malloc(24); /* its header is overwritten */
+	volatile size_t past_the_end = 48; /* hidden from the compiler's overflow warning */
+	memset(a, 0xff, past_the_end);
+	scrub_stack();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -132,5 +146,7 @@ int main(int argc, char **argv)
 		return forked();
 	if (!strcmp(mode, "threads"))
 		return threads();
+	if (!strcmp(mode, "overflow"))
+		return overflow();
 	return 64;
 }
