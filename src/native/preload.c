@@ -118,7 +118,7 @@ static void *leak_alloc(size_t size, size_t alignment)
 	in_heap = 0;
 	if (p && tracking && !outer) {
 		int saved = errno;
-		leak_heap_set_stack(p, tracker_charge(size));
+		leak_heap_set_stack(p, tracker_charge(p, size));
 		errno = saved;
 	}
 	guard = outer;
@@ -130,7 +130,7 @@ static void leak_free(void *p)
 	if (in_heap)
 		return; /* a signal handler freeing while its thread is inside the heap: a lost free beats a deadlock */
 	if (enter()) {
-		tracker_release(leak_heap_size(p), leak_heap_stack(p));
+		tracker_free_known(p, leak_heap_size(p), leak_heap_stack(p));
 		leave();
 	}
 	in_heap = 1;

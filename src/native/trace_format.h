@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define LH_TRACE_MAGIC "LHTRACE\0"
-#define LH_TRACE_VERSION 1
+#define LH_TRACE_VERSION 2
 #define LH_TRACE_MAX_FRAMES 32
 
 struct lh_trace_header {
@@ -95,6 +95,7 @@ struct lh_rec_stack_entry {
 	uint32_t reserved;
 	int64_t live_bytes;      /* live blocks are allocs - frees */
 	uint64_t allocs, frees;  /* blocks allocated by / freed from this stack */
+	uint64_t temporaries;    /* frees that were temporary allocations (tracker.h), since version 2 */
 };
 
 /*

@@ -71,6 +71,12 @@ static pthread_mutex_t tables_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t table_key;
 static struct tracker_stack_stats *shared_counts;
 static __thread struct count_table *my_table __attribute__((tls_model("initial-exec")));
+/*
+ * The thread's latest block, for temporaries, kept inverted: TLS is a root
+ * of the leak check's conservative scan, and a plain copy would make the
+ * latest block reachable.
+ */
+static __thread uintptr_t latest_block_inverted __attribute__((tls_model("initial-exec")));
 static void table_release(void *table);
 
 /* Address map. */
@@ -239,15 +245,18 @@ struct tracker_stack_stats *tracker_stack_stats(uint32_t id)
 	int64_t live = atomic_load_explicit(&c->live_bytes, memory_order_relaxed);
 	uint64_t allocs = atomic_load_explicit(&c->allocs, memory_order_relaxed);
 	uint64_t frees = atomic_load_explicit(&c->frees, memory_order_relaxed);
+	uint64_t temporaries = atomic_load_explicit(&c->temporaries, memory_order_relaxed);
 	for (struct count_table *t = atomic_load_explicit(&all_tables, memory_order_acquire); t; t = t->next) {
 		live += atomic_load_explicit(&t->counts[id].live_bytes, memory_order_relaxed);
 		allocs += atomic_load_explicit(&t->counts[id].allocs, memory_order_relaxed);
 		frees += atomic_load_explicit(&t->counts[id].frees, memory_order_relaxed);
+		temporaries += atomic_load_explicit(&t->counts[id].temporaries, memory_order_relaxed);
 	}
 	struct tracker_stack_stats *s = &stack_stats[id];
 	atomic_store_explicit(&s->live_bytes, live, memory_order_relaxed);
 	atomic_store_explicit(&s->allocs, allocs, memory_order_relaxed);
 	atomic_store_explicit(&s->frees, frees, memory_order_relaxed);
+	atomic_store_explicit(&s->temporaries, temporaries, memory_order_relaxed);
 	return s;
 }
 
@@ -291,8 +300,11 @@ static struct count_table *table_acquire(void)
 	atomic_store_explicit(&(counter), atomic_load_explicit(&(counter), memory_order_relaxed) + (d), \
 			      memory_order_relaxed)
 
-static inline void count_event(uint32_t stack, int64_t bytes, bool alloc)
+enum count_kind { COUNT_ALLOC, COUNT_FREE, COUNT_TEMPORARY_FREE };
+
+static inline void count_event(uint32_t stack, int64_t bytes, enum count_kind kind)
 {
+	bool alloc = kind == COUNT_ALLOC;
 	struct count_table *t = my_table;
 	if (__builtin_expect(!t, 0))
 		t = table_acquire();
@@ -303,16 +315,20 @@ static inline void count_event(uint32_t stack, int64_t bytes, bool alloc)
 			COUNT_OWN(c->allocs, 1);
 		else
 			COUNT_OWN(c->frees, 1);
+		if (kind == COUNT_TEMPORARY_FREE)
+			COUNT_OWN(c->temporaries, 1);
 		return;
 	}
 	struct tracker_stack_stats *c = &shared_counts[stack];
 	atomic_fetch_add_explicit(&c->live_bytes, bytes, memory_order_relaxed);
 	atomic_fetch_add_explicit(alloc ? &c->allocs : &c->frees, 1, memory_order_relaxed);
+	if (kind == COUNT_TEMPORARY_FREE)
+		atomic_fetch_add_explicit(&c->temporaries, 1, memory_order_relaxed);
 }
 
 static void charge_alloc(size_t size, uint32_t stack)
 {
-	count_event(stack, (int64_t)size, true);
+	count_event(stack, (int64_t)size, COUNT_ALLOC);
 	int64_t now = atomic_fetch_add_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed) +
 		      (int64_t)size;
 	int64_t peak = atomic_load_explicit(&tracker_totals.peak_bytes, memory_order_relaxed);
@@ -321,10 +337,24 @@ static void charge_alloc(size_t size, uint32_t stack)
 		;
 }
 
+static void charge_free(size_t size, uint32_t stack, enum count_kind kind)
+{
+	count_event(stack, -(int64_t)size, kind);
+	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
+}
+
 void tracker_release(size_t size, uint32_t stack)
 {
-	count_event(stack, -(int64_t)size, false);
-	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
+	charge_free(size, stack, COUNT_FREE);
+}
+
+/* Whether freeing p now ends a temporary allocation; a block counts once. */
+static inline enum count_kind free_kind(void *p)
+{
+	if (~(uintptr_t)p != latest_block_inverted)
+		return COUNT_FREE;
+	latest_block_inverted = 0;
+	return COUNT_TEMPORARY_FREE;
 }
 
 /* ---- address map ---- */
@@ -425,16 +455,17 @@ static bool map_remove(uintptr_t addr, struct block *out)
 
 /* ---- the calls preload.c makes ---- */
 
-uint32_t tracker_charge(size_t size)
+uint32_t tracker_charge(void *p, size_t size)
 {
 	uint32_t stack = capture_stack();
 	charge_alloc(size, stack);
+	latest_block_inverted = ~(uintptr_t)p;
 	return stack;
 }
 
 uint32_t tracker_alloc(void *p, size_t size)
 {
-	uint32_t stack = tracker_charge(size);
+	uint32_t stack = tracker_charge(p, size);
 	map_insert((uintptr_t)p, size, stack);
 	return stack;
 }
@@ -443,7 +474,12 @@ void tracker_free(void *p)
 {
 	struct block b;
 	if (map_remove((uintptr_t)p, &b))
-		tracker_release(b.size, b.stack);
+		charge_free(b.size, b.stack, free_kind(p));
+}
+
+void tracker_free_known(void *p, size_t size, uint32_t stack)
+{
+	charge_free(size, stack, free_kind(p));
 }
 
 bool tracker_take(void *p, size_t *size, uint32_t *stack)

@@ -33,6 +33,7 @@
 struct tracker_stack_stats {
 	_Atomic int64_t live_bytes;
 	_Atomic uint64_t allocs, frees;
+	_Atomic uint64_t temporaries;
 };
 
 struct tracker_totals {
@@ -45,22 +46,32 @@ extern struct tracker_totals tracker_totals;
 /* Maps the tables. False if the kernel refuses the memory (tracking stays off). */
 bool tracker_init(uintptr_t self_lo, uintptr_t self_hi);
 
+/*
+ * Temporary allocations, as heaptrack counts them: a block freed by the
+ * thread that allocated it, with no other allocation by that thread in
+ * between (a malloc whose result is freed at once, the churn that costs
+ * time but holds no memory). Each thread remembers its latest block.
+ */
+
 /* Records a new live block of size bytes at p, allocated from the calling stack; returns the stack's id. */
 uint32_t tracker_alloc(void *p, size_t size);
 /*
  * For an allocator that keeps each block's size and stack itself (the leak
- * heap): charges a new block of size bytes to the calling stack, without the
- * address map; returns the stack's id. Its free is tracker_release().
+ * heap): charges a new block of size bytes at p to the calling stack,
+ * without the address map; returns the stack's id. Its free is
+ * tracker_free_known().
  */
-uint32_t tracker_charge(size_t size);
+uint32_t tracker_charge(void *p, size_t size);
 /* Forgets the block at p (before it is freed). Unknown pointers are ignored. */
 void tracker_free(void *p);
+/* Charges the free of a block made with tracker_charge(). */
+void tracker_free_known(void *p, size_t size, uint32_t stack);
 /*
  * For realloc: removes p from the map and returns true with its size and
  * stack if it was tracked, without touching the counters.
  */
 bool tracker_take(void *p, size_t *size, uint32_t *stack);
-/* Charges a block taken with tracker_take() as freed. */
+/* Charges a block taken with tracker_take() as freed (moved by realloc: never a temporary). */
 void tracker_release(size_t size, uint32_t stack);
 /* Puts back a block taken with tracker_take() (the realloc failed). */
 void tracker_put_back(void *p, size_t size, uint32_t stack);

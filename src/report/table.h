@@ -11,7 +11,7 @@
 
 #include "../common/format.h"
 
-#define TABLE_MAX_COLUMNS 8
+#define TABLE_MAX_COLUMNS 12
 
 enum table_align { TABLE_LEFT, TABLE_RIGHT };
 

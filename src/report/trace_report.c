@@ -20,6 +20,14 @@ static uint64_t peak_bytes(const struct trace *t)
 	return peak;
 }
 
+static uint64_t total_temporaries(const struct growth *g)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < g->site_count; i++)
+		sum += g->sites[i].c.temporaries;
+	return sum;
+}
+
 /* "function (file:line)", "function (module)" or "module+0x1234". */
 static void frame_text(char *buf, size_t size, const struct sym_frame *f)
 {
@@ -112,19 +120,20 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 	fprintf(out, "Peak:         %s B (%s); the largest snapshot held %s at %.2f s\n",
 		fmt_count(a, sizeof(a), peak_bytes(t)), fmt_bytes(b, sizeof(b), peak_bytes(t)),
 		fmt_bytes(c, sizeof(c), pk->live_bytes), (double)pk->time_ns / 1e9);
-	fprintf(out, "Allocations:  %s, frees %s\n", fmt_count(a, sizeof(a), last->allocs),
-		fmt_count(b, sizeof(b), last->frees));
+	fprintf(out, "Allocations:  %s, frees %s, temporary %s (freed by their thread before its next allocation)\n",
+		fmt_count(a, sizeof(a), last->allocs), fmt_count(b, sizeof(b), last->frees),
+		fmt_count(c, sizeof(c), total_temporaries(g)));
 
 	size_t count;
 	const struct growth_site **sites = shown_sites(r, &count);
 	fprintf(out, "\nAllocation sites ranked by growth (%zu of %zu%s):\n", count, g->site_count,
 		r->min_growth > 0 ? ", past --min-growth" : "");
 	static const char *const headers[] = { ">#", ">Growth", ">Over run", ">Live B at end", ">Blocks",
-					       ">At peak", ">Allocs", "Site" };
+					       ">At peak", ">Allocs", ">Temporary", "Site" };
 	struct table tab;
-	table_init(&tab, 8, headers);
-	table_limit_width(&tab, 7, 100);
-	char site[1200], rank[32], e[64], f[64];
+	table_init(&tab, 9, headers);
+	table_limit_width(&tab, 8, 100);
+	char site[1200], rank[32], e[64], f[64], tmp[64];
 	for (size_t i = 0; i < count; i++) {
 		const struct growth_site *s = sites[i];
 		snprintf(rank, sizeof(rank), "%zu", i + 1);
@@ -133,7 +142,8 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 			      fmt_count(c, sizeof(c), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
 			      fmt_count(d, sizeof(d), (uint64_t)LH_MAX(s->c.live_blocks, 0)),
 			      fmt_bytes(e, sizeof(e), (uint64_t)LH_MAX(s->c.peak_bytes, 0)),
-			      fmt_count(f, sizeof(f), s->c.allocs), site_text(site, sizeof(site), s));
+			      fmt_count(f, sizeof(f), s->c.allocs), fmt_count(tmp, sizeof(tmp), s->c.temporaries),
+			      site_text(site, sizeof(site), s));
 	}
 	table_print(&tab, out, "  ");
 	table_free(&tab);
@@ -141,12 +151,13 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 	for (size_t i = 0; i < count; i++) {
 		const struct growth_site *s = sites[i];
 		fprintf(out, "\n#%zu %s\n", i + 1, site_text(site, sizeof(site), s));
-		fprintf(out, "  %s B in %s block%s live at end, %s over the run (%s), %s at peak; %s allocations, %s frees; %zu stack%s\n",
+		fprintf(out, "  %s B in %s block%s live at end, %s over the run (%s), %s at peak; %s allocations, %s frees (%s temporary); %zu stack%s\n",
 			fmt_count(a, sizeof(a), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
 			fmt_count(b, sizeof(b), (uint64_t)LH_MAX(s->c.live_blocks, 0)), plural(s->c.live_blocks),
 			signed_bytes(c, sizeof(c), s->c.growth_bytes), rate_text(d, sizeof(d), s->c.slope),
 			fmt_bytes(e, sizeof(e), (uint64_t)LH_MAX(s->c.peak_bytes, 0)), fmt_count(f, sizeof(f), s->c.allocs),
-			fmt_count(rank, sizeof(rank), s->c.frees), s->stack_count, s->stack_count == 1 ? "" : "s");
+			fmt_count(rank, sizeof(rank), s->c.frees), fmt_count(tmp, sizeof(tmp), s->c.temporaries),
+			s->stack_count, s->stack_count == 1 ? "" : "s");
 		size_t stacks = LH_MIN(r->stacks_per_site, s->stack_count);
 		for (size_t j = 0; j < stacks; j++)
 			print_stack(out, r, &s->stacks[j]);
@@ -185,6 +196,7 @@ static void json_counts(struct json_writer *w, const struct growth_counts *c)
 	jw_key_double(w, "growth_bytes_per_s", c->slope);
 	jw_key_uint(w, "allocations", c->allocs);
 	jw_key_uint(w, "frees", c->frees);
+	jw_key_uint(w, "temporary_allocations", c->temporaries);
 }
 
 void trace_print_json(FILE *out, const struct trace_report *r)
@@ -208,6 +220,7 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	jw_key_uint(&w, "peak_snapshot_bytes", t->snapshots[g->peak_snapshot].live_bytes);
 	jw_key_uint(&w, "allocations", last->allocs);
 	jw_key_uint(&w, "frees", last->frees);
+	jw_key_uint(&w, "temporary_allocations", total_temporaries(g));
 	jw_key_uint(&w, "site_count", g->site_count);
 	jw_key(&w, "sites");
 	jw_array_begin(&w);

@@ -102,7 +102,8 @@ static bool add_snapshot(struct trace *t, const char *p, uint32_t size, uint64_t
 		struct trace_stack *st = &t->stacks[en.stack];
 		lh_grow((void **)&st->samples, &st->sample_cap, st->sample_count + 1, sizeof(*st->samples));
 		st->samples[st->sample_count++] = (struct trace_sample){ index, en.live_bytes,
-									 (int64_t)(en.allocs - en.frees), en.allocs, en.frees };
+									 (int64_t)(en.allocs - en.frees), en.allocs, en.frees,
+									 en.temporaries };
 	}
 	return true;
 }

@@ -25,7 +25,7 @@ struct trace_module {
 struct trace_sample {
 	uint32_t snapshot;
 	int64_t live_bytes, live_blocks;
-	uint64_t allocs, frees;
+	uint64_t allocs, frees, temporaries;
 };
 
 struct trace_stack {

@@ -33,6 +33,10 @@ churn='r.sites.find(s => s.site && s.site.function === "churn")'
 [ "$(j "$churn.allocations")" = 60000 ] || fail "churn allocations: $(j "$churn.allocations")"
 [ "$(j "$churn.frees")" = 60000 ] || fail "churn frees: $(j "$churn.frees")"
 [ "$(j "$churn.live_bytes")" = 0 ] || fail "churn live bytes: $(j "$churn.live_bytes")"
+# Each churn malloc is freed before its thread allocates again: all 60,000 are temporary; no leak is.
+[ "$(j "$churn.temporary_allocations")" = 60000 ] || fail "churn temporaries: $(j "$churn.temporary_allocations")"
+[ "$(j r.sites[0].temporary_allocations)" = 0 ] || fail "leak temporaries: $(j r.sites[0].temporary_allocations)"
+[ "$(j r.temporary_allocations)" = 60000 ] || fail "total temporaries: $(j r.temporary_allocations)"
 [ "$(j 'r.live_bytes >= 30000 && r.peak_bytes >= r.live_bytes')" = true ] || fail "totals: $(j 'r.live_bytes + " " + r.peak_bytes')"
 
 expect_status 0 "$LEAKHOUND" report --top 3 "$TEST_TMP/t.lhtrace"
