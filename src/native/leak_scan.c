@@ -20,7 +20,10 @@
  * below SP minus the amd64 red zone inaccessible. Plus the general purpose
  * registers of every stopped thread. Only 8-byte aligned words. File and
  * shared mappings are read through process_vm_readv, so a page past the
- * end of a file skips (Memcheck's fault catcher) instead of SIGBUS.
+ * end of a file skips (Memcheck's fault catcher) instead of SIGBUS. In
+ * anonymous ranges of 16 MiB or more, pages mincore() calls absent are
+ * skipped when nothing of the process is in swap (such a page was never
+ * written, or was given back: it reads as zeros).
  *
  * Marking (lc_push_without_clique_if_a_chunk_ptr, lc_process_markstack):
  * states Unreached, IndirectLeak, Possible, Reachable; a root or a block
@@ -48,6 +51,7 @@
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <libunwind.h>
+#include <sys/mman.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -60,6 +64,7 @@
 #define OWN_MAX 1024
 #define VTABLE_MAX_CHECK 20
 #define COPY_CHUNK (256u << 10)
+#define SPARSE_MIN (16u << 20)   /* anonymous ranges this large are read page by resident page */
 #define ON_STACK 4u
 #define STATE_MASK 3u
 
@@ -89,6 +94,7 @@ struct scan {
 	size_t own_count;
 	char *copy;              /* COPY_CHUNK bytes for process_vm_readv */
 	uint64_t root_bytes;
+	bool skip_absent_pages;  /* nothing is in swap: absent pages are all zero */
 	bool corrupt;
 	/* sizes of what to unmap */
 	size_t blocks_bytes, first_bytes, maps_bytes, maps_text_bytes;
@@ -433,6 +439,51 @@ static void scan_copied(struct scan *s, uintptr_t lo, uintptr_t hi)
 	}
 }
 
+/* True if no page of the process is in swap (/proc/self/status VmSwap is 0): then a page mincore() calls absent was never written. */
+static bool nothing_swapped(void)
+{
+	char text[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	text[n] = 0;
+	const char *swap = strstr(text, "\nVmSwap:");
+	if (!swap)
+		return false;
+	swap += 8;
+	while (*swap == ' ' || *swap == '\t')
+		swap++;
+	return swap[0] == '0' && swap[1] == ' ';
+}
+
+/*
+ * Reads the resident pages of a large anonymous private range only: a page
+ * never written reads as zeros, so it holds no pointer, and a big sparse
+ * reservation (a runtime's arena) costs its resident pages, not its size.
+ */
+static void scan_resident(struct scan *s, uintptr_t lo, uintptr_t hi)
+{
+	unsigned char *resident = (unsigned char *)s->copy; /* one byte per page: COPY_CHUNK pages a call */
+	for (uintptr_t at = lo & ~(uintptr_t)4095; at < hi;) {
+		size_t pages = (hi - at + 4095) / 4096;
+		pages = pages < COPY_CHUNK ? pages : COPY_CHUNK;
+		if (mincore((void *)at, pages * 4096, resident) != 0) {
+			scan_words(s, (const uintptr_t *)(at > lo ? at : lo), (const uintptr_t *)hi, true, -1);
+			return;
+		}
+		for (size_t i = 0; i < pages; i++, at += 4096) {
+			if (!(resident[i] & 1))
+				continue;
+			uintptr_t from = at > lo ? at : lo, to = at + 4096 < hi ? at + 4096 : hi;
+			scan_words(s, (const uintptr_t *)from, (const uintptr_t *)to, true, -1);
+		}
+	}
+}
+
 static void scan_root_range(struct scan *s, const struct mapping *m, uintptr_t lo, uintptr_t hi)
 {
 	lo = (lo + 7) & ~(uintptr_t)7;
@@ -442,6 +493,8 @@ static void scan_root_range(struct scan *s, const struct mapping *m, uintptr_t l
 	s->root_bytes += hi - lo;
 	if (m->file || m->shared)
 		scan_copied(s, lo, hi);
+	else if (hi - lo >= SPARSE_MIN && s->skip_absent_pages)
+		scan_resident(s, lo, hi);
 	else
 		scan_words(s, (const uintptr_t *)lo, (const uintptr_t *)hi, true, -1);
 }
@@ -584,6 +637,7 @@ bool leak_scan(const struct leak_scan_input *in, struct leak_result *out)
 	bool ok = s.copy && read_maps(&s) && load_blocks(&s) && build_directory(&s);
 	if (ok) {
 		s.own_count = own_memory_ranges(s.own, OWN_MAX);
+		s.skip_absent_pages = nothing_swapped();
 		scan_roots(&s, in);
 		find_cliques(&s);
 		ok = make_records(&s, out);
