@@ -218,6 +218,11 @@ bool leak_heap_owns(const void *p)
 	return (chunk_of(p)->units & LIVE_BIT) != 0;
 }
 
+bool leak_heap_contains(const void *p)
+{
+	return (uintptr_t)p - (uintptr_t)base < REGION_BYTES;
+}
+
 /*
  * Zeroes a chunk's payload. Chunks of 4 MiB and more give their whole pages
  * back with MADV_DONTNEED; smaller ones are memset, because in a threaded
@@ -250,7 +255,7 @@ void leak_heap_free(void *p)
 {
 	struct chunk *c = chunk_of(p);
 	leak_heap_lock();
-	if (!(c->units & LIVE_BIT)) { /* a double free: Memcheck reports it; we keep the heap sane */
+	if (!leak_heap_owns(p)) { /* a double free: Memcheck reports it; we keep the heap sane */
 		leak_heap_unlock();
 		return;
 	}

@@ -47,7 +47,9 @@ bool leak_heap_active(void);
 void *leak_heap_alloc(size_t size, size_t alignment);
 /* True if p is the address of a live block of this heap. */
 bool leak_heap_owns(const void *p);
-/* Frees a block leak_heap_owns(); it joins the quarantine. */
+/* True if p is inside this heap's region (a block, freed or live, or not a block's start). */
+bool leak_heap_contains(const void *p);
+/* Frees a block leak_heap_owns(); it joins the quarantine. Anything else (a double free) is ignored. */
 void leak_heap_free(void *p);
 /* The requested size of an owned block. */
 size_t leak_heap_size(const void *p);

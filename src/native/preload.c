@@ -129,6 +129,8 @@ static void leak_free(void *p)
 {
 	if (in_heap)
 		return; /* a signal handler freeing while its thread is inside the heap: a lost free beats a deadlock */
+	if (!leak_heap_owns(p))
+		return; /* a double free, or not a block's start: Memcheck reports it; glibc would abort */
 	if (enter()) {
 		tracker_free_known(p, leak_heap_size(p), leak_heap_stack(p));
 		leave();
@@ -154,9 +156,10 @@ static void *leak_realloc(void *old, size_t size, int old_is_ours)
 	return p;
 }
 
+/* True for an address in the leak heap's region (a live block or not): never glibc's to free. */
 static inline int ours(void *p)
 {
-	return leak_mode && p && leak_heap_owns(p);
+	return leak_mode && p && leak_heap_contains(p);
 }
 
 /* ---- the shims ---- */
@@ -249,8 +252,8 @@ EXPORT size_t malloc_usable_size(void *p)
 {
 	if (!p)
 		return 0;
-	if (ours(p))
-		return leak_heap_size(p); /* the requested size, as under Memcheck */
+	if (ours(p)) /* the requested size, as under Memcheck; 0 for a freed block */
+		return leak_heap_owns(p) ? leak_heap_size(p) : 0;
 	size_t (*glibc)(void *) = __atomic_load_n(&glibc_usable_size, __ATOMIC_RELAXED);
 	if (!glibc) { /* outside leak-check mode: resolved on first use (V8 calls it after every malloc) */
 		glibc = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
