@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 static const char run_usage[] =
-	"usage: leakhound run [-o FILE] [--interval T] [--js-frames] [--quiet]\n"
+	"usage: leakhound run [-o FILE] [--interval T] [--js-frames] [--children] [--quiet]\n"
 	"                     [--leak-check [--show-kinds LIST] [--error-exitcode N]] [--] CMD [ARGS...]\n"
 	"\n"
 	"Runs CMD with leakhound's allocation tracker preloaded and records, for\n"
@@ -33,12 +33,16 @@ static const char run_usage[] =
 	"program is killed. malloc, calloc, realloc, reallocarray, free,\n"
 	"posix_memalign, aligned_alloc, memalign, valloc and pvalloc are tracked\n"
 	"(C++ new and delete reach them through libstdc++). Only the process CMD\n"
-	"starts is tracked: its children (fork, or exec'd programs) run\n"
-	"untracked, so a shell wrapper should 'exec' the program. The tracker\n"
-	"adds one thread (named leakhound) to the process for writing.\n"
+	"starts is tracked, unless --children is given: its children (fork, or\n"
+	"exec'd programs) run untracked, so a shell wrapper should 'exec' the\n"
+	"program. The tracker adds one thread (named leakhound) to the process\n"
+	"for writing.\n"
 	"\n"
 	"  -o, --output FILE   the trace file (default leakhound.lhtrace)\n"
 	"  --interval T        time between snapshots: 500ms, 1s, 2m (default 1s)\n"
+	"  --children          also track every program CMD's descendants start (exec),\n"
+	"                      each into FILE.PID; a child that forks without exec\n"
+	"                      runs untracked until it execs\n"
 	"  -q, --quiet         no closing line on stderr\n"
 	"  --js-frames         for node: have V8 write its perf map (/tmp/perf-PID.map) so\n"
 	"                      that report names JavaScript frames by function and script\n"
@@ -127,11 +131,26 @@ static void ask_node_for_a_perf_map(void)
 	free(value);
 }
 
-LH_NORETURN static void exec_child(char **cmd, const char *preload, const char *trace, unsigned long long ms,
-				   bool js_frames, bool leak_check)
+/* What the child's environment tells the preload library. */
+struct tracking_settings {
+	const char *preload, *trace;
+	unsigned long long interval_ms;
+	bool js_frames, leak_check, children;
+};
+
+static void set_or_unset(const char *name, bool on)
+{
+	if (on)
+		setenv(name, "1", 1);
+	else
+		unsetenv(name);
+}
+
+LH_NORETURN static void exec_child(char **cmd, const struct tracking_settings *t)
 {
 	char buf[PATH_MAX * 2 + 2];
-	if (js_frames)
+	const char *preload = t->preload;
+	if (t->js_frames)
 		ask_node_for_a_perf_map();
 	const char *old = getenv("LD_PRELOAD");
 	if (old && *old)
@@ -139,15 +158,13 @@ LH_NORETURN static void exec_child(char **cmd, const char *preload, const char *
 	else
 		snprintf(buf, sizeof(buf), "%s", preload);
 	setenv("LD_PRELOAD", buf, 1);
-	setenv("LEAKHOUND_TRACE_FILE", trace, 1);
-	snprintf(buf, sizeof(buf), "%llu", ms);
+	setenv("LEAKHOUND_TRACE_FILE", t->trace, 1);
+	snprintf(buf, sizeof(buf), "%llu", t->interval_ms);
 	setenv("LEAKHOUND_TRACE_INTERVAL_MS", buf, 1);
 	snprintf(buf, sizeof(buf), "%ld", (long)getpid());
 	setenv("LEAKHOUND_TRACE_PID", buf, 1);
-	if (leak_check)
-		setenv("LEAKHOUND_LEAK_CHECK", "1", 1);
-	else
-		unsetenv("LEAKHOUND_LEAK_CHECK");
+	set_or_unset("LEAKHOUND_LEAK_CHECK", t->leak_check);
+	set_or_unset("LEAKHOUND_TRACE_CHILDREN", t->children);
 	execvp(cmd[0], cmd);
 	int e = errno;
 	fprintf(stderr, "leakhound: cannot run '%s': %s\n", cmd[0], strerror(e));
@@ -195,13 +212,15 @@ static bool parse_exit_code(const char *s, int *out)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_INTERVAL = 256, OPT_JS_FRAMES, OPT_HELP, OPT_LEAK_CHECK, OPT_SHOW_KINDS, OPT_ERROR_EXITCODE };
+	enum { OPT_INTERVAL = 256, OPT_JS_FRAMES, OPT_HELP, OPT_LEAK_CHECK, OPT_SHOW_KINDS, OPT_ERROR_EXITCODE,
+	       OPT_CHILDREN };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "leak-check", no_argument, NULL, OPT_LEAK_CHECK },
 		{ "show-kinds", required_argument, NULL, OPT_SHOW_KINDS },
 		{ "error-exitcode", required_argument, NULL, OPT_ERROR_EXITCODE },
 		{ "js-frames", no_argument, NULL, OPT_JS_FRAMES },
+		{ "children", no_argument, NULL, OPT_CHILDREN },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -209,7 +228,7 @@ int cmd_run(int argc, char **argv)
 	};
 	const char *output = "leakhound.lhtrace";
 	unsigned long long interval_ms = 1000;
-	bool quiet = false, js_frames = false, leak_check = false, kinds_given = false;
+	bool quiet = false, js_frames = false, leak_check = false, kinds_given = false, children = false;
 	unsigned kinds = LEAK_KINDS_DEFAULT;
 	int error_exitcode = 0;
 	int c;
@@ -220,6 +239,7 @@ int cmd_run(int argc, char **argv)
 		case 'o': output = optarg; break;
 		case 'q': quiet = true; break;
 		case OPT_JS_FRAMES: js_frames = true; break;
+		case OPT_CHILDREN: children = true; break;
 		case OPT_LEAK_CHECK: leak_check = true; break;
 		case OPT_SHOW_KINDS:
 			if (!leak_parse_kinds(optarg, &kinds))
@@ -283,7 +303,8 @@ int cmd_run(int argc, char **argv)
 	if (child_pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		exec_child(cmd, preload, trace, interval_ms, js_frames, leak_check);
+		struct tracking_settings settings = { preload, trace, interval_ms, js_frames, leak_check, children };
+		exec_child(cmd, &settings);
 	}
 	sigaction(SIGTERM, &forward, NULL);
 	sigaction(SIGHUP, &forward, NULL);
@@ -302,7 +323,8 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "leakhound: '%s' was killed by signal %d; %s holds its allocations up to the last interval\n",
 				cmd[0], WTERMSIG(status), output);
 		else if (started)
-			fprintf(stderr, "leakhound: trace written to %s; read it with 'leakhound report %s'\n", output, output);
+			fprintf(stderr, "leakhound: trace written to %s%s; read it with 'leakhound report %s'\n", output,
+				children ? " (and the children's to FILE.PID beside it)" : "", output);
 	}
 	return rc;
 }

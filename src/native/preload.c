@@ -7,10 +7,15 @@
  *   LEAKHOUND_TRACE_PID          the pid to track
  *   LEAKHOUND_LEAK_CHECK         1: serve the malloc family from the leak
  *                                heap and run leak checks (leak_check.h)
+ *   LEAKHOUND_TRACE_CHILDREN     1: descendants that exec track too
  * Only the process whose pid is LEAKHOUND_TRACE_PID tracks (exec keeps the
  * pid, so `run -- sh -c 'exec prog'` tracks prog); children that inherit
- * LD_PRELOAD, and children created by fork, run untracked. A program that
- * execs another image restarts the trace (the file is truncated).
+ * LD_PRELOAD, and children created by fork, run untracked, unless
+ * LEAKHOUND_TRACE_CHILDREN is set: then every image started by exec in a
+ * descendant tracks itself into FILE.PID. A forked child is never tracked
+ * before it execs: its copy of the tracker's state (the writer thread did
+ * not survive the fork, its locks may be held) is left alone. A program
+ * that execs another image restarts its trace (the file is truncated).
  *
  * The real allocator: glibc 2.36 exports __libc_malloc, __libc_calloc,
  * __libc_realloc, __libc_free, __libc_memalign, __libc_valloc and
@@ -443,8 +448,17 @@ __attribute__((constructor)) static void leakhound_start(void)
 {
 	const char *path = getenv("LEAKHOUND_TRACE_FILE");
 	const char *pid = getenv("LEAKHOUND_TRACE_PID");
-	if (!path || !pid || strtol(pid, NULL, 10) != (long)getpid())
+	if (!path || !pid)
 		return;
+	/* `run --children`: a descendant that execs tracks itself into FILE.PID. */
+	char child_path[4096];
+	if (strtol(pid, NULL, 10) != (long)getpid()) {
+		const char *children = getenv("LEAKHOUND_TRACE_CHILDREN");
+		if (!children || strcmp(children, "1") != 0 ||
+		    (size_t)snprintf(child_path, sizeof(child_path), "%s.%ld", path, (long)getpid()) >= sizeof(child_path))
+			return;
+		path = child_path;
+	}
 	guard = 1; /* what start-up allocates is not the program's */
 	struct self_range self = { 0, 0 };
 	dl_iterate_phdr(find_self, &self);
