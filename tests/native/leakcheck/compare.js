@@ -11,8 +11,9 @@
 //   node compare.js leakhound SRC VG_LOG VG_STDOUT LH_JSON LH_STDERR LH_STDOUT
 //       leakhound against Memcheck: the four categories of the final check
 //       (JSON and the LEAK SUMMARY on stderr) in bytes and blocks, the blocks
-//       "reachable via heuristic" (JSON), and each definitely-lost site with
-//       its direct and indirect bytes and blocks; each definitely-lost
+//       "reachable via heuristic" (JSON), and each site of each kind with its
+//       direct and indirect bytes and blocks (a live thread's DTV aside: its
+//       size differs, see below, and it is in the summary); each definitely-lost
 //       record of the text on stderr, unsummed (Memcheck's split into
 //       records); the JSON comparisons also for a mid-run check, when SRC
 //       has an EXPECT-MIDRUN line.
@@ -25,8 +26,9 @@
 // A site is the first frame of a loss record in the program's own source
 // file (the frames above it are the allocator's: malloc, operator new,
 // strdup), named function@file:line, with C++ parameter lists dropped
-// (Memcheck prints "build()"). Records are summed per site on both sides,
-// since the two tools may split records differently below that frame.
+// (Memcheck prints "build()"). Records are summed per kind and site on both
+// sides, since the two tools may split records differently below that frame
+// (the definitely-lost records of the text on stderr are compared unsummed).
 //
 // Pinned differences:
 // - the glibc DTV of a thread alive at exit is possibly lost for both, but
@@ -122,12 +124,17 @@ function siteOf(record, source) {
 	return own ? `${functionName(own.function)}@${source}:${own.line}` : '(no frame in ' + source + ')';
 }
 
-// Definitely-lost records summed per site: { site: {direct, indirect, blocks} }.
-function definiteSites(records, source) {
+// glibc's DTV of a live thread: its size differs by design (dtv.h), so its
+// record is compared through the summary only.
+const isDtv = (record) => (record.frames || []).some((f) => f && /allocate_dtv|_dl_allocate_tls/.test(f.function || ''));
+
+// Records of the kinds given summed per site: { "kind site": {direct, indirect, blocks} }.
+function sitesOf(records, source, kinds) {
 	const sites = {};
 	for (const r of records) {
-		if (kindOf(r.kind) !== 'definitely_lost') continue;
-		const key = siteOf(r, source);
+		const kind = kindOf(r.kind);
+		if (!kinds.includes(kind) || isDtv(r)) continue;
+		const key = `${kind.replace('_', ' ')} ${siteOf(r, source)}`;
 		const s = (sites[key] = sites[key] || { direct: 0, indirect: 0, blocks: 0 });
 		s.direct += Number(r.direct_bytes);
 		s.indirect += Number(r.indirect_bytes);
@@ -135,6 +142,8 @@ function definiteSites(records, source) {
 	}
 	return sites;
 }
+
+const definiteSites = (records, source) => sitesOf(records, source, ['definitely_lost']);
 
 // want[c].bytes === null: bytes not compared; want.lost: definitely + indirectly bytes.
 function compareSummaries(label, want, got) {
@@ -164,7 +173,7 @@ function compareSites(label, want, got) {
 	for (const key of new Set([...Object.keys(want), ...Object.keys(got)])) {
 		const w = want[key], g = got[key];
 		if (!w || !g || w.direct !== g.direct || w.indirect !== g.indirect || w.blocks !== g.blocks)
-			problems.push(`${label} definitely-lost site ${key}: Memcheck ${show(w)}, leakhound ${show(g)}`);
+			problems.push(`${label} ${key}: Memcheck ${show(w)}, leakhound ${show(g)}`);
 	}
 }
 
@@ -236,8 +245,8 @@ function compareCheck(label, source, memcheck, check, split, dtvDelta) {
 	want.possibly_lost.bytes += dtvDelta;
 	compareSummaries(`${label} JSON vs Memcheck,`, want, check.summary);
 	compareHeuristics(label, memcheck.heuristics, check.summary && check.summary.reachable_via_heuristic);
-	if (!split)
-		compareSites(label, definiteSites(memcheck.records, source), definiteSites(check.records || [], source));
+	const kinds = split ? ['possibly_lost', 'still_reachable'] : CATEGORIES;
+	compareSites(label, sitesOf(memcheck.records, source, kinds), sitesOf(check.records || [], source, kinds));
 	return want;
 }
 
