@@ -5,8 +5,8 @@
 #
 # tracking: an allocation-heavy C program (-O2 -g, no frame pointers; ~6
 # million malloc/free pairs through 5-15-frame stacks from 8 sites) under
-# `leakhound run`, heaptrack and valgrind memcheck; then times `leakhound
-# report` on the trace.
+# `leakhound run` (with and without --leak-check), heaptrack and valgrind
+# memcheck (--leak-check=full); then times `leakhound report` on the trace.
 #
 # leakcheck: a heap of a few million live blocks at exit, in lists of 1,000
 # nodes of 24-64 bytes: a quarter of the lists lost (heads definitely,
@@ -111,11 +111,12 @@ C
 	gcc -O2 -g -fomit-frame-pointer -o "$tmp/work" "$tmp/work.c"
 	measure plain "$tmp/work" "$pairs"
 	measure leakhound "$build/leakhound" run -q -o "$tmp/w.lhtrace" -- "$tmp/work" "$pairs"
+	measure leakhound-check "$build/leakhound" run -q --leak-check -o "$tmp/wc.lhtrace" -- "$tmp/work" "$pairs"
 	command -v heaptrack >/dev/null && measure heaptrack heaptrack -r -o "$tmp/ht" "$tmp/work" "$pairs"
 	memcheck_wanted && runs=1 measure memcheck valgrind --tool=memcheck --leak-check=full -q "$tmp/work" "$pairs"
 
 	printf '%s malloc/free pairs (C, -O2, no frame pointers)\n' "$pairs"
-	print_table plain plain leakhound heaptrack memcheck
+	print_table plain plain leakhound leakhound-check heaptrack memcheck
 	[ -f "$tmp/w.lhtrace" ] || return 0
 	"$build/leakhound" report "$tmp/w.lhtrace" >/dev/null
 	/usr/bin/time -f "%e %M" -o "$tmp/time" "$build/leakhound" report "$tmp/w.lhtrace" >/dev/null
