@@ -52,8 +52,10 @@ static bool add_stack(struct trace *t, const char *p, uint32_t size, uint64_t of
 	memcpy(&s, p, sizeof(s));
 	if (s.frame_count > 1024 || sizeof(s) + (size_t)s.frame_count * 8 > size)
 		return lh_error_at(err, off, "stack record of %u frames does not fit its %u bytes", s.frame_count, size);
-	if (s.id == 0 || s.id > (1u << 26))
-		return lh_error_at(err, off, "stack id %u out of range", s.id);
+	/* The writer numbers stacks densely and writes them in order: anything else is corrupt (and a
+	 * wild id must not make the reader allocate for the ids in between). */
+	if (s.id == 0 || s.id > LH_MAX(t->stack_count, 1))
+		return lh_error_at(err, off, "stack id %u out of order (the next is %zu)", s.id, LH_MAX(t->stack_count, 1));
 	if (s.id >= t->stack_count) {
 		size_t need = (size_t)s.id + 1;
 		lh_grow((void **)&t->stacks, cap, need, sizeof(*t->stacks));
@@ -247,7 +249,7 @@ struct trace_sample trace_stack_at(const struct trace *t, uint32_t id, uint32_t 
 		i++;
 	*cursor = i;
 	if (i == 0)
-		return (struct trace_sample){ snap, 0, 0, 0, 0 };
+		return (struct trace_sample){ .snapshot = snap };
 	return st->samples[i - 1];
 }
 
