@@ -1,5 +1,5 @@
-// compare.js - reads Memcheck's leak report and leakhound's, for
-// tests/e2e/t5000-leak-check-vs-valgrind.sh.
+// compare.js - reads Memcheck's leak report and leakhound's, for the leak
+// check's differential tests (tests/e2e/t5000 to t5030).
 //
 //   node compare.js expect SRC VG_LOG
 //       Memcheck against the facts written in SRC by hand: its LEAK SUMMARY
@@ -39,7 +39,7 @@
 // - "DIFFERENCE lost-split" in SRC: cycles in reused memory, whose leaders
 //   (lowest addresses) each allocator places its own way (cycles_reused.c).
 //   Definitely and indirectly lost blocks, and their bytes together, must
-//   agree; the bytes of each, and the definitely-lost sites, are not
+//   agree; the bytes of each, and the sites of those two kinds, are not
 //   compared.
 'use strict';
 const fs = require('fs');
