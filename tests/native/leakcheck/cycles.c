@@ -1,17 +1,18 @@
 /* cycles.c - cycles of lost blocks: which member is definitely lost.
  *
- * A 3-cycle A(16) -> B(32) -> C(48) -> A and a 2-cycle D(64) <-> E(80),
- * nothing else pointing at them. Memcheck makes every unreached block, in
+ * A 3-cycle A(16) -> B(32) -> C(48) -> A, a 2-cycle D(64) <-> E(80) and a
+ * block F(24) pointing at itself, nothing else pointing at them. Memcheck makes every unreached block, in
  * ascending address order, the leader of a clique: the blocks it reaches
  * become indirectly lost, and it is the one definitely lost. Blocks are
  * allocated in address order here (the program checks it, and exits 3 if
  * the allocator broke that assumption), so A and D lead: definitely
- * 16 + 64 = 80 B in 2 blocks (records "96 (16 direct, 80 indirect)" and
- * "144 (64 direct, 80 indirect)"), indirectly 32 + 48 + 80 = 160 B in 3.
+ * 16 + 64 + 24 = 104 B in 3 blocks (records "96 (16 direct, 80 indirect)",
+ * "144 (64 direct, 80 indirect)" and F's "24 bytes": its own pointer does
+ * not make it reachable), indirectly 32 + 48 + 80 = 160 B in 3.
  * A leader chosen otherwise (say the last allocated) would give other
  * byte counts: the sizes differ on purpose.
  *
- * EXPECT definitely=80/2 indirectly=160/3 possibly=0/0 reachable=0/0
+ * EXPECT definitely=104/3 indirectly=160/3 possibly=0/0 reachable=0/0
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,10 +49,17 @@ __attribute__((noinline)) static void two_cycle(void)
 	e->next = d;
 }
 
+__attribute__((noinline)) static void self_loop(void)
+{
+	struct link *f = malloc(24); /* LEAK-SITE */
+	f->next = f;
+}
+
 int main(void)
 {
 	three_cycle();
 	two_cycle();
+	self_loop();
 	scrub_stack();
 	if (!ascending) {
 		fputs("cycles: the allocator did not hand out rising addresses\n", stderr);
