@@ -34,7 +34,7 @@ __attribute__((noinline)) static struct entry *insert(long key)
 	e->key = key;
 	if (key < NAMED) {
 		char name[8];
-		snprintf(name, sizeof name, "name-%02ld", key);
+		snprintf(name, sizeof name, "name-%02d", (int)key);
 		e->name = strdup(name);
 	}
 	e->next = buckets[key % BUCKETS];

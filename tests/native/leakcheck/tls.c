@@ -34,6 +34,7 @@ static void *blocked_thread(void *arg)
 	pthread_barrier_wait(&started);
 	for (;;)
 		pause();
+	return NULL;
 }
 
 __attribute__((noinline)) static void build(void)
