@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/native.sh - the native tracker's overhead, in two cases, each run
-# plain and under the tools (each if installed) with wall-time and peak-RSS
-# ratios against plain.
+# plain and under the tools (each if installed) with wall-time, CPU-time and
+# peak-RSS ratios against plain.
 #
 # tracking: an allocation-heavy C program (-O2 -g, no frame pointers; ~6
 # million malloc/free pairs through 5-15-frame stacks from 8 sites) under
@@ -16,10 +16,10 @@
 # check's), `leakhound run --leak-check` and `valgrind --leak-check=full`
 # (one run); twice: allocating only (leakhound's worst case: all its cost is
 # per allocation, Memcheck's is per instruction), then with PASSES walks
-# over the reachable lists. Prints both LEAK SUMMARYs (they should agree) and leakhound's
-# scan time (scan_ns of the final check in its JSON). Target (issue 6):
-# >= 10x faster than Memcheck end to end; a few million blocks scanned in
-# under 1 s.
+# over the reachable lists. Prints both LEAK SUMMARYs (they should agree)
+# and leakhound's scan time (scan_ns of the final check in its JSON).
+# Target (issue 6): >= 10x faster than Memcheck end to end; a few million
+# blocks scanned in under 1 s.
 #
 #   CASES="tracking leakcheck"   which cases to run
 #   PAIRS=6000000                malloc/free pairs (tracking)
