@@ -107,7 +107,9 @@ static void print_stack(FILE *out, const struct trace *t, uint32_t id, struct sy
 {
 	const struct trace_stack *st = stack_of(t, id);
 	if (!st || st->frame_count == 0) {
-		fprintf(out, "   (no stack: %s)\n", id ? "it had no frames" : "the stack table was full");
+		fprintf(out, "   (no stack: %s)\n",
+			id ? "it had no frames"
+			   : "the stack table was full, or the block was being allocated when its thread was stopped");
 		return;
 	}
 	for (uint32_t i = 0; i < st->frame_count; i++) {
