@@ -174,7 +174,8 @@ struct growth *growth_compute(const struct trace *t, struct symbolizer *sym)
 	}
 	for (size_t i = 0; i < g->site_count; i++)
 		qsort(g->sites[i].stacks, g->sites[i].stack_count, sizeof(struct growth_stack), stack_cmp);
-	qsort(g->sites, g->site_count, sizeof(*g->sites), site_cmp);
+	if (g->site_count) /* a trace with no allocation at all has no array to sort */
+		qsort(g->sites, g->site_count, sizeof(*g->sites), site_cmp);
 	free(stacks_cap);
 	strmap_free(&keys);
 	free(ser.x_prefix);
