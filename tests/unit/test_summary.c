@@ -881,7 +881,7 @@ static struct heap_snapshot *fanout_graph(void)
 	edge(&g, 2, "property", "q", 5);   /* G2 */
 	edge(&g, 2, "internal", "6", 3);   /* G1 */
 	for (int i = 1; i <= 7; i++) {
-		char name[8];
+		char name[16];
 		snprintf(name, sizeof(name), "k%d", i);
 		edge(&g, 12, "property", name, 4);
 	}
