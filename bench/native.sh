@@ -8,6 +8,12 @@
 # `leakhound run` (with and without --leak-check), heaptrack and valgrind
 # memcheck (--leak-check=full); then times `leakhound report` on the trace.
 #
+# node: node running a JS workload heavy in native allocation (JSON,
+# Buffers, zlib deflate/inflate; about 190 malloc-family calls per round,
+# so the default 100,000 rounds make ~19 million) plain, under `leakhound
+# run`, heaptrack and memcheck. Target (issue 9): leakhound at most 1.5x
+# plain.
+#
 # leakcheck: a heap of a few million live blocks at exit, in lists of 1,000
 # nodes of 24-64 bytes: a quarter of the lists lost (heads definitely,
 # tails indirectly lost), a quarter lost but pointed into by every 16th node
@@ -21,8 +27,9 @@
 # Target (issue 6): >= 10x faster than Memcheck end to end; a few million
 # blocks scanned in under 1 s.
 #
-#   CASES="tracking leakcheck"   which cases to run
+#   CASES="tracking node leakcheck"   which cases to run
 #   PAIRS=6000000                malloc/free pairs (tracking)
+#   ROUNDS=100000                iterations of the node workload
 #   BLOCKS=3000000               live blocks at exit (leakcheck)
 #   PASSES=50                    walks over the heap in the second leakcheck run
 #   VALGRIND=0                   skip memcheck (slow: ~25x)
@@ -30,7 +37,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build="$root/${LEAKHOUND_BUILD:-build}"
-cases=${CASES:-tracking leakcheck}
+cases=${CASES:-tracking node leakcheck}
+rounds=${ROUNDS:-100000}
 pairs=${PAIRS:-6000000}
 blocks=${BLOCKS:-3000000}
 passes=${PASSES:-50}
@@ -124,6 +132,34 @@ C
 	printf '  report of the leakhound trace (%s bytes): %.2f s, %.1f MB peak RSS\n' "$(stat -c %s "$tmp/w.lhtrace")" "$secs" "$(awk -v k="$kib" 'BEGIN{print k/1024}')"
 }
 
+node_case() {
+	command -v node >/dev/null || { echo "node case: node is not installed" >&2; return 0; }
+	cat >"$tmp/work.js" <<'JS'
+const zlib = require('zlib');
+const rounds = Number(process.argv[2] || 20000);
+let keep = [], total = 0;
+for (let i = 0; i < rounds; i++) {
+	const obj = { id: i, name: 'item' + i, tags: ['a', 'b', String(i % 97)], nested: { x: i * 3, y: [i, i + 1, i + 2] } };
+	const json = JSON.stringify(obj);
+	const buf = Buffer.from(json.repeat(4));
+	const back = zlib.inflateSync(zlib.deflateSync(buf));
+	total += JSON.parse(back.toString().slice(0, json.length)).id + Buffer.alloc(64 + (i % 512)).length + buf.toString('hex').length;
+	keep.push(Buffer.allocUnsafe(100 + (i % 200)));
+	if (keep.length > 500) keep = [];
+}
+console.log(total);
+JS
+	measure node-plain node "$tmp/work.js" "$rounds"
+	measure node-leakhound "$build/leakhound" run -q -o "$tmp/n.lhtrace" -- node "$tmp/work.js" "$rounds"
+	command -v heaptrack >/dev/null && measure node-heaptrack heaptrack -r -o "$tmp/nht" node "$tmp/work.js" "$rounds"
+	memcheck_wanted && runs=1 measure node-memcheck valgrind --tool=memcheck -q node "$tmp/work.js" "$rounds"
+	printf 'node: %s rounds of JSON, Buffers and zlib\n' "$rounds"
+	print_table node-plain node-plain node-leakhound node-heaptrack node-memcheck
+	[ -f "$tmp/n.lhtrace" ] && "$build/leakhound" report --json "$tmp/n.lhtrace" |
+		node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => console.log(`  allocation calls tracked: ${JSON.parse(s).allocations}`));'
+	return 0
+}
+
 # leakcheck_row PASSES: the heap program with PASSES walks over its
 # reachable lists, plain and under each tool.
 leakcheck_row() {
@@ -193,7 +229,8 @@ C
 for c in $cases; do
 	case $c in
 	tracking) tracking_case ;;
+	node) node_case ;;
 	leakcheck) leakcheck_case ;;
-	*) echo "unknown case $c (tracking, leakcheck)" >&2; exit 2 ;;
+	*) echo "unknown case $c (tracking, node, leakcheck)" >&2; exit 2 ;;
 	esac
 done
