@@ -24,12 +24,12 @@
 #include "leak_heap.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mman.h>
 
 #include "own_memory.h"
+#include "spin_lock.h"
 
 #define REGION_BYTES (1ull << 40)
 #define COMMIT_MIN (2ull << 20)
@@ -95,22 +95,12 @@ bool leak_heap_active(void)
 
 void leak_heap_lock(void)
 {
-	unsigned spins = 0;
-	while (atomic_flag_test_and_set_explicit(&lock, memory_order_acquire)) {
-		if (++spins < 64)
-#if defined(__x86_64__) || defined(__i386__)
-			__builtin_ia32_pause();
-#elif defined(__aarch64__)
-			__asm__ volatile("yield");
-#endif
-		else
-			sched_yield();
-	}
+	spin_lock(&lock);
 }
 
 void leak_heap_unlock(void)
 {
-	atomic_flag_clear_explicit(&lock, memory_order_release);
+	spin_unlock(&lock);
 }
 
 /* Chunk bytes for a request: header + payload rounded to 16 (to pages when large). */

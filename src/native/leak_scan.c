@@ -58,6 +58,7 @@
 
 #include "leak_heap.h"
 #include "own_memory.h"
+#include "proc_text.h"
 
 #define LINE_SHIFT 8 /* directory granularity: at most 8 blocks (of 32 bytes or more) per line */
 #define RED_ZONE 128u
@@ -443,14 +444,8 @@ static void scan_copied(struct scan *s, uintptr_t lo, uintptr_t hi)
 static bool nothing_swapped(void)
 {
 	char text[4096];
-	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!proc_read_text("/proc/self/status", text, sizeof(text)))
 		return false;
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	text[n] = 0;
 	const char *swap = strstr(text, "\nVmSwap:");
 	if (!swap)
 		return false;

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "own_memory.h"
+#include "proc_text.h"
 
 #define MAX_THREADS 8192
 #define ANSWER_TIMEOUT_NS 2000000000ull
@@ -119,14 +120,8 @@ static bool can_answer(pid_t tid)
 {
 	char path[64], text[2048];
 	snprintf(path, sizeof(path), "/proc/self/task/%d/status", (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (!proc_read_text(path, text, sizeof(text)))
 		return false;
-	ssize_t n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	text[n] = 0;
 	const char *state = strstr(text, "\nState:\t"), *blocked = strstr(text, "\nSigBlk:\t");
 	if (state && (state[8] == 'Z' || state[8] == 'X'))
 		return false;

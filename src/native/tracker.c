@@ -16,10 +16,10 @@
 
 #include <pthread.h>
 #include <string.h>
-#include <sched.h>
 #include <sys/mman.h>
 
 #include "own_memory.h"
+#include "spin_lock.h"
 #include "unwind.h"
 
 #define STACK_SLOTS (1u << 22)          /* hash slots, kept at most half full */
@@ -86,31 +86,6 @@ struct block {
 	uint32_t stack;
 	uint32_t unused;
 };
-
-/*
- * A test-and-set spinlock: one atomic exchange to take, a plain store to
- * release (a mutex costs two locked instructions). Critical sections are a
- * few probes, except a table doubling, during which waiters yield.
- */
-static inline void spin_lock(atomic_flag *l)
-{
-	unsigned spins = 0;
-	while (atomic_flag_test_and_set_explicit(l, memory_order_acquire)) {
-		if (++spins < 64)
-#if defined(__x86_64__) || defined(__i386__)
-			__builtin_ia32_pause();
-#elif defined(__aarch64__)
-			__asm__ volatile("yield");
-#endif
-		else
-			sched_yield();
-	}
-}
-
-static inline void spin_unlock(atomic_flag *l)
-{
-	atomic_flag_clear_explicit(l, memory_order_release);
-}
 
 struct shard {
 	atomic_flag lock;

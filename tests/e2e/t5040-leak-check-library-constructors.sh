@@ -11,7 +11,6 @@
 . "$LEAKHOUND_ROOT/tests/native/lib-native.sh"
 native_prereqs
 command -v valgrind >/dev/null || skip "valgrind is not installed"
-"$LEAKHOUND" run --help 2>&1 | grep -q -e '--leak-check' || skip "leakhound run has no --leak-check yet"
 dir="$NATIVE_SRC/leakcheck/ctor"
 gcc -O0 -g -shared -fPIC -o "$TEST_TMP/libctor.so" "$dir/libctor.c" || fail "cannot build libctor.c"
 gcc -O0 -g -o "$TEST_TMP/use_ctor" "$dir/use_ctor.c" -L"$TEST_TMP" -lctor -Wl,-rpath,"$TEST_TMP" ||

@@ -1,0 +1,36 @@
+/*
+ * spin_lock.h - the test-and-set spinlock the preload library's hot paths
+ * share (the address map's shards, the leak heap).
+ *
+ * One atomic exchange to take, a plain store to release: a mutex costs two
+ * locked instructions, and these critical sections are a few probes long.
+ * A waiter that spins 64 times yields its core, so a holder that was
+ * preempted (or is doubling a table) gets to run.
+ */
+#ifndef LH_NATIVE_SPIN_LOCK_H
+#define LH_NATIVE_SPIN_LOCK_H
+
+#include <sched.h>
+#include <stdatomic.h>
+
+static inline void spin_lock(atomic_flag *l)
+{
+	unsigned spins = 0;
+	while (atomic_flag_test_and_set_explicit(l, memory_order_acquire)) {
+		if (++spins < 64)
+#if defined(__x86_64__) || defined(__i386__)
+			__builtin_ia32_pause();
+#elif defined(__aarch64__)
+			__asm__ volatile("yield");
+#endif
+		else
+			sched_yield();
+	}
+}
+
+static inline void spin_unlock(atomic_flag *l)
+{
+	atomic_flag_clear_explicit(l, memory_order_release);
+}
+
+#endif
