@@ -204,9 +204,9 @@ static uint8_t *mark_page_owned(const struct heap_snapshot *s, enum retention_mo
 
 /* MARK: - Essential edges */
 
-/* Also counts each node's retainers over those edges, into retainer_count (zeroed). */
+/* Also marks, in retained (zeroed), the nodes some essential edge points at. */
 static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mode mode,
-				const struct weakmap_names *names, uint32_t *retainer_count)
+				const struct weakmap_names *names, uint8_t *retained)
 {
 	uint8_t *essential = bits_new(s->edge_count);
 	uint8_t *owned = mode == RETENTION_ALL_EDGES ? NULL : mark_page_owned(s, mode);
@@ -226,7 +226,7 @@ static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mo
 			    (kind == HEAP_EDGE_SHORTCUT || (bit_get(owned, to) && !bit_get(owned, n))))
 				continue;
 			bit_set(essential, e);
-			retainer_count[to]++;
+			bit_set(retained, to);
 		}
 	}
 	free(owned);
@@ -320,10 +320,14 @@ static uint8_t *strongly_referred(const struct heap_snapshot *s)
  *     of keeping a stack.
  *   - The retainers of all vertices sit in one array in the order the main
  *     loop visits them (falling DFS number), each list's last entry flagged,
- *     so no per-node offsets are kept.
+ *     so no per-node offsets are kept. A vertex's DFS parent, when an edge
+ *     leads from it (always, but for the roots of the searches for orphans
+ *     and the leftover cliques), is left out of its list and flagged in a
+ *     bit instead: not yet processed when the vertex is, it offers exactly
+ *     its own DFS number, and most vertices are retained by their parent
+ *     alone, so most lists are empty and take no room.
  */
 #define LAST_RETAINER (1u << 31)
-#define NO_RETAINER UINT32_MAX  /* the single entry of a vertex nothing retains */
 
 struct lengauer_tarjan {
 	const struct heap_snapshot *s;
@@ -331,7 +335,9 @@ struct lengauer_tarjan {
 	uint32_t *ancestor, *vertex, *label, *semi, *dom;
 	uint8_t *linked;
 	uint32_t *next_edge;          /* DFS cursor per ordinal, during numbering only */
-	uint32_t *retainer_count;     /* per ordinal over essential edges, until the lists are laid out */
+	const uint8_t *retained;      /* per ordinal: some essential edge points at it */
+	uint8_t *parent_retains;      /* per vertex: an essential edge leads from its DFS parent */
+	uint8_t *other_retainers;     /* per vertex: its list holds retainers besides the parent */
 	uint32_t *retainers;
 	uint32_t n;                   /* vertices numbered so far */
 };
@@ -375,7 +381,7 @@ static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_m
 		for (uint32_t v = 1; v <= s->node_count; v++) {
 			if (lt->semi[v])
 				continue;
-			bool orphan = referred ? !bit_get(referred, v - 1) : lt->retainer_count[v - 1] == 0;
+			bool orphan = referred ? !bit_get(referred, v - 1) : !bit_get(lt->retained, v - 1);
 			if (orphan) {
 				lt->ancestor[v] = r;
 				lt_dfs(lt, v);
@@ -394,34 +400,55 @@ static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_m
 	return s->node_count - reached;
 }
 
-/* Turns the per-node retainer counts into the flagged lists, in falling DFS number. */
+/* Whether essential edge e, from ordinal n, is the DFS tree edge into its target (the parent's). */
+static inline bool from_parent(const struct lengauer_tarjan *lt, uint32_t n, uint32_t to)
+{
+	return lt->ancestor[to + 1] == n + 1;
+}
+
+/*
+ * Lays out every vertex's retainers but its DFS parent (see above), in
+ * falling DFS number. Edges from the root to the roots of the searches for
+ * orphans or to leftover vertices do not exist, so their parent bit stays
+ * clear; several edges from one parent are all its one offer.
+ */
 static void lt_lay_out_retainers(struct lengauer_tarjan *lt)
 {
 	const struct heap_snapshot *s = lt->s;
-	uint32_t *start = lt->retainer_count; /* becomes each list's write cursor, in place */
+	uint32_t *start = lh_calloc_column((size_t)s->node_count + 1, sizeof(uint32_t)); /* per ordinal */
+	lt->parent_retains = bits_new((size_t)s->node_count + 1);
+	lt->other_retainers = bits_new((size_t)s->node_count + 1);
+	for (uint32_t n = 0; n < s->node_count; n++) {
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
+			if (!bit_get(lt->essential, e))
+				continue;
+			uint32_t to = heap_edge_to(s, e);
+			if (from_parent(lt, n, to))
+				bit_set(lt->parent_retains, to + 1);
+			else
+				start[to]++;
+		}
+	}
 	size_t total = 0;
 	for (uint32_t i = lt->n; i >= 1; i--) {
 		uint32_t o = lt->vertex[i] - 1, count = start[o];
 		start[o] = (uint32_t)total;
-		total += count ? count : 1;
+		total += count;
+		if (count)
+			bit_set(lt->other_retainers, o + 1);
 	}
-	lt->retainers = lh_realloc_column(NULL, total, sizeof(uint32_t));
+	lt->retainers = lh_realloc_column(NULL, LH_MAX(total, 1), sizeof(uint32_t));
 	for (uint32_t n = 0; n < s->node_count; n++)
-		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++)
-			if (bit_get(lt->essential, e))
-				lt->retainers[start[heap_edge_to(s, e)]++] = n;
-	/* Each cursor now ends its list; a list that did not move is empty. */
-	size_t begin = 0;
-	for (uint32_t i = lt->n; i >= 1; i--) {
-		uint32_t o = lt->vertex[i] - 1;
-		if (start[o] == begin)
-			lt->retainers[start[o]++] = NO_RETAINER;
-		else
-			lt->retainers[start[o] - 1] |= LAST_RETAINER;
-		begin = start[o];
-	}
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
+			uint32_t to = heap_edge_to(s, e);
+			if (bit_get(lt->essential, e) && !from_parent(lt, n, to))
+				lt->retainers[start[to]++] = n;
+		}
+	/* Each cursor now ends its list. */
+	for (uint32_t v = 1; v <= s->node_count; v++)
+		if (bit_get(lt->other_retainers, v))
+			lt->retainers[start[v - 1] - 1] |= LAST_RETAINER;
 	free(start);
-	lt->retainer_count = NULL;
 }
 
 /* v is linked and so is its ancestor. */
@@ -474,10 +501,12 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 	const uint32_t *retainer = lt->retainers;
 	for (uint32_t i = lt->n; i >= 2; i--) {
 		uint32_t w = lt->vertex[i];
-		if (*retainer == NO_RETAINER) {
+		bool parent = bit_get(lt->parent_retains, w), others = bit_get(lt->other_retainers, w);
+		if (!parent && !others)
 			lt->semi[w] = lt->semi[r]; /* an orphan: as if the root retained it */
-			retainer++;
-		} else {
+		if (parent && lt->semi[lt->ancestor[w]] < lt->semi[w]) /* the parent is not linked yet: eval() is itself */
+			lt->semi[w] = lt->semi[lt->ancestor[w]];
+		if (others) {
 			uint32_t entry;
 			do {
 				entry = *retainer++;
@@ -512,15 +541,14 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 }
 
 /*
- * Fills out->dominator and out->unreachable, and frees retainer_count.
- * Returns the nodes in DFS order (ordinals), which lists every node after
- * its dominator.
+ * Fills out->dominator and out->unreachable. Returns the nodes in DFS order
+ * (ordinals), which lists every node after its dominator.
  */
 static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode mode, const uint8_t *essential,
-			    uint32_t *retainer_count, struct retention *out)
+			    const uint8_t *retained, struct retention *out)
 {
 	size_t len = (size_t)s->node_count + 1;
-	struct lengauer_tarjan lt = { .s = s, .essential = essential, .retainer_count = retainer_count };
+	struct lengauer_tarjan lt = { .s = s, .essential = essential, .retained = retained };
 	lt.ancestor = lh_calloc_column(len, sizeof(uint32_t));
 	lt.vertex = lh_calloc_column(len, sizeof(uint32_t));
 	lt.semi = lh_calloc_column(len, sizeof(uint32_t));
@@ -539,6 +567,8 @@ static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode m
 	free(lt.semi);
 	free(lt.linked);
 	free(lt.retainers);
+	free(lt.parent_retains);
+	free(lt.other_retainers);
 
 	/* dom[] becomes the dominator column in place, and vertex[] the order: vertex v + 1 -> ordinal v. */
 	for (uint32_t n = 0; n < s->node_count; n++) {
@@ -678,9 +708,10 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 	/* The dominators first: their temporaries are the peak of memory, so nothing else is held yet. */
 	struct weakmap_names names;
 	weakmap_names_build(s, &names);
-	uint32_t *retainer_count = lh_calloc_column((size_t)s->node_count + 1, sizeof(uint32_t));
-	uint8_t *essential = essential_edges(s, mode, &names, retainer_count);
-	uint32_t *order = dominators(s, mode, essential, retainer_count, r);
+	uint8_t *retained = bits_new(s->node_count);
+	uint8_t *essential = essential_edges(s, mode, &names, retained);
+	uint32_t *order = dominators(s, mode, essential, retained, r);
+	free(retained);
 	free(essential);
 	r->self_size = lh_realloc_column(NULL, LH_MAX(s->node_count, 1), sizeof(*r->self_size));
 	for (uint32_t n = 0; n < s->node_count; n++)
