@@ -14,56 +14,20 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import zlib from 'node:zlib';
 
+import dumpArgsModule from '../dump-args.cjs';
 import writeColumnsModule from '../write-columns.cjs';
 import {build} from './build.mjs';
 
 const {writeColumns} = writeColumnsModule;
+const {makeUsage, parseDumpArgs} = dumpArgsModule;
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ORACLE = 'devtools';
 const VERSION = 'chrome-devtools-frontend@' +
     JSON.parse(fs.readFileSync(path.join(here, 'package.json'), 'utf8')).devDependencies['chrome-devtools-frontend'];
 
-function usage(msg) {
-  if (msg) {
-    process.stderr.write(`dump.mjs: ${msg}\n`);
-  }
-  process.stderr.write(
-      'usage: node dump.mjs FILE.heapsnapshot[.gz] [--out OUT.json|OUT.ndjson] [--format json|ndjson] [--no-class]\n');
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const opts = {file: null, out: null, format: null, classes: true, quiet: false};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--out' || a === '-o') {
-      opts.out = argv[++i];
-    } else if (a === '--format') {
-      opts.format = argv[++i];
-    } else if (a === '--no-class') {
-      opts.classes = false;
-    } else if (a === '--quiet' || a === '-q') {
-      opts.quiet = true;
-    } else if (a === '--help' || a === '-h') {
-      usage();
-    } else if (a.startsWith('-')) {
-      usage('unknown option ' + a);
-    } else if (!opts.file) {
-      opts.file = a;
-    } else {
-      usage('extra argument ' + a);
-    }
-  }
-  if (!opts.file) {
-    usage('no FILE');
-  }
-  opts.format ??= (opts.out && /\.ndjson$/.test(opts.out)) ? 'ndjson' : 'json';
-  if (opts.format !== 'json' && opts.format !== 'ndjson') {
-    usage('--format must be json or ndjson');
-  }
-  return opts;
-}
+const usage = makeUsage('dump.mjs',
+    'FILE.heapsnapshot[.gz] [--out OUT.json|OUT.ndjson] [--format json|ndjson] [--no-class] [--quiet]');
 
 /** Text stream of the (possibly gzipped) file, decoded as UTF-8 across chunk boundaries. */
 function openText(file) {
@@ -123,7 +87,7 @@ export async function loadSnapshot(file, {quiet = false} = {}) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseDumpArgs(process.argv.slice(2), usage, {'--no-class': ['classes', false]});
   const t0 = performance.now();
   const {snapshot: s, unreachable, unreachableAfterWeak} = await loadSnapshot(opts.file, opts);
   const t1 = performance.now();

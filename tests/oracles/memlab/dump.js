@@ -12,6 +12,7 @@
 // set, this script points TMPDIR at a fresh scratch directory (removed on exit).
 // A .gz FILE is decompressed into that directory first (memlab reads plain files).
 'use strict';
+const {makeUsage, parseDumpArgs} = require('../dump-args.cjs');
 const {writeColumns} = require('../write-columns.cjs');
 const fs = require('fs');
 const os = require('os');
@@ -20,48 +21,8 @@ const zlib = require('zlib');
 
 const ORACLE = 'memlab';
 
-function usage(msg) {
-  if (msg) {
-    process.stderr.write(`dump.js: ${msg}\n`);
-  }
-  process.stderr.write('usage: node dump.js FILE.heapsnapshot[.gz] [--out OUT.json|OUT.ndjson] ' +
-                       '[--format json|ndjson] [--path-edges] [--quiet]\n');
-  process.exit(2);
-}
-
-function parseArgs(argv) {
-  const opts = {file: null, out: null, format: null, pathEdges: false, quiet: false};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--out' || a === '-o') {
-      opts.out = argv[++i];
-    } else if (a === '--format') {
-      opts.format = argv[++i];
-    } else if (a === '--path-edges') {
-      opts.pathEdges = true;
-    } else if (a === '--quiet' || a === '-q') {
-      opts.quiet = true;
-    } else if (a === '--help' || a === '-h') {
-      usage();
-    } else if (a.startsWith('-')) {
-      usage('unknown option ' + a);
-    } else if (!opts.file) {
-      opts.file = a;
-    } else {
-      usage('extra argument ' + a);
-    }
-  }
-  if (!opts.file) {
-    usage('no FILE');
-  }
-  if (opts.format == null) {
-    opts.format = (opts.out && /\.ndjson$/.test(opts.out)) ? 'ndjson' : 'json';
-  }
-  if (opts.format !== 'json' && opts.format !== 'ndjson') {
-    usage('--format must be json or ndjson');
-  }
-  return opts;
-}
+const usage = makeUsage('dump.js',
+    'FILE.heapsnapshot[.gz] [--out OUT.json|OUT.ndjson] [--format json|ndjson] [--path-edges] [--quiet]');
 
 function isGzip(file) {
   const fd = fs.openSync(file, 'r');
@@ -77,7 +38,7 @@ async function gunzipTo(file, dest) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = parseDumpArgs(process.argv.slice(2), usage, {'--path-edges': ['pathEdges', true]});
   const file = path.resolve(opts.file);
   if (!fs.existsSync(file)) {
     usage('no such file: ' + opts.file);
