@@ -6,6 +6,13 @@
  * sizes summed up the dominator tree, then distances (two BFS passes).
  * Every array is indexed by node ordinal; Lengauer-Tarjan's are indexed by
  * vertex = ordinal + 1 so that 0 can mean "none", as in the paper.
+ *
+ * Temporaries are handed on from phase to phase instead of being freed and
+ * allocated again: each fresh page costs a kernel fault and zeroing, which
+ * was a quarter of `top`'s time. Lengauer-Tarjan's three per-vertex scratch
+ * arrays share one block that then holds the self sizes and the shallow-size
+ * owners; the transfer's worklist becomes the retained sizes, and the DFS
+ * order the distances.
  */
 #include "retention.h"
 
@@ -250,12 +257,13 @@ static bool is_ownable(const struct heap_snapshot *s, uint32_t n)
  * one non-weak owner reaches (through other such nodes) to that owner, so
  * an object's backing store counts as the object's own size. Skipped, as in
  * DevTools, when the root has no user roots (an "expose internals" file).
+ * owner is room for node_count words. Returns its worklist (2 * node_count +
+ * 1 words) for reuse, or NULL when skipped.
  */
-static void transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self)
+static uint32_t *transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self, uint32_t *owner)
 {
 	if (!has_user_roots(s))
-		return;
-	uint32_t *owner = lh_realloc_column(NULL, s->node_count, sizeof(*owner));
+		return NULL;
 	/* Each node enters the worklist at most twice: when first owned, and when found shared. */
 	uint32_t *work = lh_realloc_column(NULL, 2 * (size_t)s->node_count + 1, sizeof(*work));
 	size_t top = 0;
@@ -287,8 +295,7 @@ static void transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self
 		self[o] += self[n];
 		self[n] = 0;
 	}
-	free(owner);
-	free(work);
+	return work;
 }
 
 /* MARK: - Retainers */
@@ -415,7 +422,8 @@ static inline bool from_parent(const struct lengauer_tarjan *lt, uint32_t n, uin
 static void lt_lay_out_retainers(struct lengauer_tarjan *lt)
 {
 	const struct heap_snapshot *s = lt->s;
-	uint32_t *start = lh_calloc_column((size_t)s->node_count + 1, sizeof(uint32_t)); /* per ordinal */
+	uint32_t *start = lt->next_edge; /* per ordinal; the DFS cursors are done with */
+	memset(start, 0, ((size_t)s->node_count + 1) * sizeof(*start));
 	lt->parent_retains = bits_new((size_t)s->node_count + 1);
 	lt->other_retainers = bits_new((size_t)s->node_count + 1);
 	for (uint32_t n = 0; n < s->node_count; n++) {
@@ -448,7 +456,6 @@ static void lt_lay_out_retainers(struct lengauer_tarjan *lt)
 	for (uint32_t v = 1; v <= s->node_count; v++)
 		if (bit_get(lt->other_retainers, v))
 			lt->retainers[start[v - 1] - 1] |= LAST_RETAINER;
-	free(start);
 }
 
 /* v is linked and so is its ancestor. */
@@ -542,29 +549,27 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 
 /*
  * Fills out->dominator and out->unreachable. Returns the nodes in DFS order
- * (ordinals), which lists every node after its dominator.
+ * (ordinals), which lists every node after its dominator, and in *scratch
+ * a spare block of 3 * (node_count + 1) words for the caller to reuse.
  */
 static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode mode, const uint8_t *essential,
-			    const uint8_t *retained, struct retention *out)
+			    const uint8_t *retained, struct retention *out, uint32_t **scratch)
 {
 	size_t len = (size_t)s->node_count + 1;
 	struct lengauer_tarjan lt = { .s = s, .essential = essential, .retained = retained };
-	lt.ancestor = lh_calloc_column(len, sizeof(uint32_t));
+	*scratch = lh_calloc_column(3 * len, sizeof(uint32_t));
+	lt.ancestor = *scratch;
+	lt.semi = *scratch + len;
+	lt.next_edge = *scratch + 2 * len; /* then the retainer list starts, then label[] */
 	lt.vertex = lh_calloc_column(len, sizeof(uint32_t));
-	lt.semi = lh_calloc_column(len, sizeof(uint32_t));
-	lt.next_edge = lh_calloc_column(len, sizeof(uint32_t));
 	uint32_t r = s->root + 1;
 	lt_dfs(&lt, r);
 	out->unreachable = lt_number_unreached(&lt, mode, r);
-	free(lt.next_edge);
 	lt_lay_out_retainers(&lt);
-	lt.label = lh_realloc_column(NULL, len, sizeof(uint32_t));
+	lt.label = lt.next_edge;
 	lt.dom = lh_calloc_column(len, sizeof(uint32_t));
 	lt.linked = bits_new(len);
 	lt_main_loop(&lt, r);
-	free(lt.ancestor);
-	free(lt.label);
-	free(lt.semi);
 	free(lt.linked);
 	free(lt.retainers);
 	free(lt.parent_retains);
@@ -579,10 +584,14 @@ static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode m
 	return lh_realloc_column(lt.vertex, LH_MAX(s->node_count, 1), sizeof(uint32_t));
 }
 
-/* Sums sizes up the dominator tree: children before their dominators, so reverse DFS order. */
-static uint64_t *retained_sizes(const struct heap_snapshot *s, const struct retention *r, const uint32_t *order)
+/*
+ * Sums sizes up the dominator tree: children before their dominators, so
+ * reverse DFS order. Into room (at least node_count 64-bit words) if given.
+ */
+static uint64_t *retained_sizes(const struct heap_snapshot *s, const struct retention *r, const uint32_t *order,
+				void *room)
 {
-	uint64_t *retained = lh_realloc_column(NULL, LH_MAX(s->node_count, 1), sizeof(uint64_t));
+	uint64_t *retained = lh_realloc_column(room, LH_MAX(s->node_count, 1), sizeof(uint64_t));
 	memcpy(retained, r->self_size, (size_t)s->node_count * sizeof(uint64_t));
 	for (uint32_t i = s->node_count; i > 1; i--) {
 		uint32_t n = order[i - 1];
@@ -674,13 +683,15 @@ static void bfs(struct distance_pass *d, size_t length, int32_t *distance)
 }
 
 /* User roots at distance 1 first; then whatever only the system reaches, from the root at 10^8. */
-static void distances(const struct heap_snapshot *s, const struct weakmap_names *names, struct retention *out)
+/* Into room (node_count words, taken over). */
+static void distances(const struct heap_snapshot *s, const struct weakmap_names *names, struct retention *out,
+		      uint32_t *room)
 {
 	struct distance_pass d = { .s = s, .names = names };
 	d.pending = bits_new((size_t)names->pair_count + 1);
 	size_t root_edges = heap_edge_end(s, s->root) - heap_edge_begin(s, s->root);
 	d.queue = lh_realloc_column(NULL, (size_t)s->node_count + root_edges + 1, sizeof(*d.queue));
-	out->distance = lh_realloc_column(NULL, s->node_count, sizeof(*out->distance));
+	out->distance = (int32_t *)room;
 	for (uint32_t n = 0; n < s->node_count; n++)
 		out->distance[n] = RETENTION_NO_DISTANCE;
 	size_t length = 0;
@@ -710,17 +721,20 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 	weakmap_names_build(s, &names);
 	uint8_t *retained = bits_new(s->node_count);
 	uint8_t *essential = essential_edges(s, mode, &names, retained);
-	uint32_t *order = dominators(s, mode, essential, retained, r);
+	uint32_t *scratch;
+	uint32_t *order = dominators(s, mode, essential, retained, r, &scratch);
 	free(retained);
 	free(essential);
-	r->self_size = lh_realloc_column(NULL, LH_MAX(s->node_count, 1), sizeof(*r->self_size));
+	/* The scratch block: self sizes in its first 2 * node_count words, the owners in the next node_count. */
+	r->self_size = (uint64_t *)(void *)scratch;
 	for (uint32_t n = 0; n < s->node_count; n++)
 		r->self_size[n] = heap_node_self_size(s, n);
+	uint32_t *work = NULL;
 	if (mode == RETENTION_DEVTOOLS)
-		transfer_shallow_sizes(s, r->self_size);
-	r->retained_size = retained_sizes(s, r, order);
-	free(order);
-	distances(s, &names, r);
+		work = transfer_shallow_sizes(s, r->self_size, scratch + 2 * (size_t)s->node_count);
+	r->self_size = lh_realloc_column(r->self_size, s->node_count, sizeof(*r->self_size));
+	r->retained_size = retained_sizes(s, r, order, work);
+	distances(s, &names, r, order);
 	weakmap_names_free(&names);
 	return r;
 }

@@ -42,10 +42,22 @@
  * strictly grow at every step, and max bounds the frames, so a bad rule
  * ends the walk instead of looping or reading outside the stack.
  *
+ * Memoised walks (unwind_backtrace_memo): a walk is a function of its
+ * starting pc, sp and rbp and of the stack words it uses, so a thread that
+ * keeps allocating from the same places can skip it: a memo entry keeps
+ * the start, the addresses and values of the words used, and the caller's
+ * value (a stack id); a capture from the same start whose words all still
+ * hold the same values gets that value back after independent loads and
+ * compares (no rule lookups, no chain of dependent loads, and the caller
+ * skips hashing the frames). A saved rbp counts as used only once some
+ * CFA is based on it: -O2 code keeps arbitrary values in rbp, which would
+ * otherwise make every start look new.
+ *
  * Stale rules: the cache is flushed when the loader's counters
  * (dlpi_adds, dlpi_subs) change, checked at every miss and every 1024
- * captures per thread; a module mapped where JIT code was in between gives
- * wrong frames for at most that long, never a crash.
+ * captures per thread (memo hits included); a flush voids every memo
+ * entry. A module mapped where JIT code was in between gives wrong frames
+ * for at most that long, never a crash.
  *
  * Other architectures: libunwind's unw_backtrace.
  */
@@ -160,8 +172,12 @@ static inline _Atomic uint64_t *cache_set(uintptr_t key)
 	return &rule_cache[(key & (SETS - 1)) * WAYS];
 }
 
+/* Bumped at every flush: memoised walks (unwind.h) made with older rules are void. */
+static _Atomic uint32_t rules_generation;
+
 static void cache_flush(void)
 {
+	atomic_fetch_add_explicit(&rules_generation, 1, memory_order_relaxed);
 	for (size_t i = 0; i < SETS * WAYS; i++)
 		atomic_store_explicit(&rule_cache[i], 0, memory_order_relaxed);
 }
@@ -819,22 +835,78 @@ static inline uintptr_t load_word(uintptr_t at)
 /* Offsets in the ucontext_t the kernel puts at a signal handler's return stack pointer. */
 enum { UC_MCONTEXT = 40, UC_RBP = UC_MCONTEXT + 10 * 8, UC_RSP = UC_MCONTEXT + 15 * 8, UC_RIP = UC_MCONTEXT + 16 * 8 };
 
-int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t rbp)
-	__attribute__((visibility("hidden"), used));
+/* ---- memoised walks (unwind.h) ---- */
 
-/* Called (jumped to) by unwind_backtrace with the caller's pc, sp and rbp. */
-int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t rbp)
+static inline struct unwind_memo_entry *memo_slot(struct unwind_memo *memo, uintptr_t pc, uintptr_t sp)
+{
+	uint64_t h = (pc * 0x9e3779b97f4a7c15ull) ^ (sp * 0xc2b2ae3d27d4eb4full);
+	return &memo->slot[h >> 58 & (UNWIND_MEMO_SLOTS - 1)];
+}
+
+_Static_assert(UNWIND_MEMO_SLOTS <= 64, "memo_slot() takes 6 bits of the hash");
+
+/* Whether e is a walk from this start whose words are all unchanged. */
+static inline bool memo_holds(const struct unwind_memo_entry *e, uintptr_t pc, uintptr_t sp, uintptr_t rbp,
+			      uintptr_t hi, uint32_t generation)
+{
+	if (!e->value || e->pc != pc || e->sp != sp || e->hi != hi || e->generation != generation ||
+	    (e->rbp_used && e->rbp != rbp))
+		return false;
+	/* Every word lies in [sp, hi) of the thread's current stack, as when the walk read it. */
+	bool same = true;
+	for (uint32_t i = 0; i < e->words; i++)
+		same &= load_word(e->at[i]) == e->seen[i];
+	return same;
+}
+
+/*
+ * What the walk being memoised has used. A saved rbp loaded from a slot
+ * matters only once a CFA is based on it, so it waits in rbp_at until then.
+ */
+struct memo_fill {
+	struct unwind_memo_entry *e;    /* NULL: not memoised */
+	uintptr_t rbp_at, rbp_seen;     /* where the current rbp was loaded from; 0: the starting rbp */
+};
+
+static inline void memo_note(struct memo_fill *f, uintptr_t at, uintptr_t value)
+{
+	struct unwind_memo_entry *e = f->e;
+	if (!e)
+		return;
+	if (e->words == UNWIND_MEMO_WORDS) {
+		f->e = NULL;
+		return;
+	}
+	e->at[e->words] = at;
+	e->seen[e->words++] = value;
+}
+
+static inline void memo_note_rbp_base(struct memo_fill *f)
+{
+	if (!f->e)
+		return;
+	if (!f->rbp_at) {
+		f->e->rbp_used = 1;
+	} else {
+		memo_note(f, f->rbp_at, f->rbp_seen);
+		f->rbp_at = 0; /* noted once */
+	}
+}
+
+void unwind_memo_attach(struct unwind_memo *memo, uint32_t value)
+{
+	if (memo->filling)
+		memo->filling->value = value;
+	memo->filling = NULL;
+}
+
+/* ---- the walk ---- */
+
+static int walk_frames(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t rbp, uintptr_t hi,
+		       struct memo_fill *memo)
 {
 	struct thread_stack *st = &this_stack;
-	if (max <= 0)
-		return 0;
-	const struct stack_range *range = &st->own;
-	if (__builtin_expect(!range_holds(range, sp), 0) && !(range = stack_known(st, sp)) &&
-	    !(range = stack_learn(st, sp)))
-		return libunwind_capture(pcs, max, pc);
-	if (__builtin_expect(++st->captures % 1024 == 0, 0))
-		check_loader();
-	uintptr_t lo = sp, hi = range->hi;
+	uintptr_t lo = sp;
 	const uintptr_t first_pc = pc;
 	uintptr_t key = pc - 1; /* a return address: look up the call instruction */
 	int n = 0;
@@ -847,18 +919,25 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 		uint32_t rule = rule_for(key);
 		switch (rule_kind(rule)) {
 		case RULE_CFA: {
+			if (rule & RULE_BASE_RBP)
+				memo_note_rbp_base(memo);
 			uintptr_t cfa = ((rule & RULE_BASE_RBP) ? rbp : sp) + (rule >> RULE_OFF_SHIFT);
 			uintptr_t slot = (rule >> RULE_SLOT_SHIFT) & RULE_SLOT_MAX;
 			if (cfa <= sp || cfa > hi || cfa - 8 * (slot > 1 ? slot : 1) < lo)
 				return n; /* not moving up the stack, or off it */
-			if (slot)
+			if (slot) {
 				rbp = load_word(cfa - 8 * slot);
+				memo->rbp_at = cfa - 8 * slot;
+				memo->rbp_seen = rbp;
+			}
 			pc = load_word(cfa - 8);
+			memo_note(memo, cfa - 8, pc);
 			sp = cfa;
 			key = pc - 1;
 			break;
 		}
 		case RULE_SIGNAL: {
+			memo->e = NULL;
 			if (hi - sp < UC_RIP + 8)
 				return n;
 			uintptr_t next_sp = load_word(sp + UC_RSP);
@@ -880,9 +959,47 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 			return n;
 		case RULE_LIBUNWIND:
 		default:
+			memo->e = NULL;
 			return libunwind_capture(pcs, max, first_pc);
 		}
 	}
+}
+
+int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t rbp, struct unwind_memo *memo)
+	__attribute__((visibility("hidden"), used));
+
+/* Called (jumped to) by unwind_backtrace(_memo) with the caller's pc, sp and rbp; memo may be NULL. */
+int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t rbp, struct unwind_memo *memo)
+{
+	struct thread_stack *st = &this_stack;
+	struct memo_fill fill = { 0 };
+	if (memo) {
+		memo->found = 0;
+		memo->filling = NULL;
+	}
+	if (max <= 0)
+		return 0;
+	const struct stack_range *range = &st->own;
+	if (__builtin_expect(!range_holds(range, sp), 0) && !(range = stack_known(st, sp)) &&
+	    !(range = stack_learn(st, sp)))
+		return libunwind_capture(pcs, max, pc);
+	if (__builtin_expect(++st->captures % 1024 == 0, 0))
+		check_loader();
+	uintptr_t hi = range->hi;
+	if (memo) {
+		uint32_t generation = atomic_load_explicit(&rules_generation, memory_order_relaxed);
+		struct unwind_memo_entry *e = memo_slot(memo, pc, sp);
+		if (memo_holds(e, pc, sp, rbp, hi, generation)) {
+			memo->found = e->value;
+			return 0;
+		}
+		*e = (struct unwind_memo_entry){ .pc = pc, .sp = sp, .rbp = rbp, .hi = hi, .generation = generation };
+		fill.e = e;
+	}
+	int n = walk_frames(pcs, max, pc, sp, rbp, hi, &fill);
+	if (memo)
+		memo->filling = fill.e;
+	return n;
 }
 
 /*
@@ -897,18 +1014,45 @@ __asm__(".text\n"
 	".type unwind_backtrace, @function\n"
 	"unwind_backtrace:\n"
 	".cfi_startproc\n"
+	"\txorl %r9d, %r9d\n"
 	"\tmovq (%rsp), %rdx\n"
 	"\tleaq 8(%rsp), %rcx\n"
 	"\tmovq %rbp, %r8\n"
 	"\tjmp unwind_walk\n"
 	".cfi_endproc\n"
-	".size unwind_backtrace, .-unwind_backtrace\n");
+	".size unwind_backtrace, .-unwind_backtrace\n"
+	".globl unwind_backtrace_memo\n"
+	".hidden unwind_backtrace_memo\n"
+	".type unwind_backtrace_memo, @function\n"
+	"unwind_backtrace_memo:\n"
+	".cfi_startproc\n"
+	"\tmovq %rdx, %r9\n"
+	"\tmovq (%rsp), %rdx\n"
+	"\tleaq 8(%rsp), %rcx\n"
+	"\tmovq %rbp, %r8\n"
+	"\tjmp unwind_walk\n"
+	".cfi_endproc\n"
+	".size unwind_backtrace_memo, .-unwind_backtrace_memo\n");
 
 #else /* not x86-64: libunwind */
 
 __attribute__((noinline)) int unwind_backtrace(uintptr_t *pcs, int max)
 {
 	return max > 0 ? libunwind_capture(pcs, max, (uintptr_t)__builtin_return_address(0)) : 0;
+}
+
+/* Nothing is memoised: every capture walks. */
+__attribute__((noinline)) int unwind_backtrace_memo(uintptr_t *pcs, int max, struct unwind_memo *memo)
+{
+	memo->found = 0;
+	memo->filling = NULL;
+	return max > 0 ? libunwind_capture(pcs, max, (uintptr_t)__builtin_return_address(0)) : 0;
+}
+
+void unwind_memo_attach(struct unwind_memo *memo, uint32_t value)
+{
+	(void)memo;
+	(void)value;
 }
 
 #endif

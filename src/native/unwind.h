@@ -27,6 +27,45 @@
 int unwind_backtrace(uintptr_t *pcs, int max);
 
 /*
+ * Memoised capture, for a caller that turns each stack into a value (the
+ * tracker: a stack id). A walk is a function of the registers it starts
+ * from and the stack words it uses (return addresses, and a saved rbp where
+ * a frame's CFA is based on rbp), so when the thread starts from the same
+ * registers as a memoised walk and every word that walk used still holds
+ * what it held, the walk would give the same frames again. A memo keeps
+ * the last UNWIND_MEMO_SLOTS such walks (hashed by their start), each with
+ * the value the caller attached. One memo per thread, owned by the caller;
+ * walks through a signal frame, handed to libunwind, or using more than
+ * UNWIND_MEMO_WORDS words are not memoised.
+ */
+#define UNWIND_MEMO_SLOTS 64
+#define UNWIND_MEMO_WORDS 40
+
+struct unwind_memo_entry {
+	uintptr_t pc, sp, rbp, hi;      /* the walk's start, and the top of its stack */
+	uint32_t generation;            /* of the rule cache the walk used */
+	uint32_t value;                 /* 0: none (empty, or the walk is not memoised) */
+	uint32_t words;                 /* stack words the walk used */
+	uint32_t rbp_used;              /* the starting rbp was a CFA base */
+	uintptr_t at[UNWIND_MEMO_WORDS], seen[UNWIND_MEMO_WORDS];
+};
+
+struct unwind_memo {
+	struct unwind_memo_entry slot[UNWIND_MEMO_SLOTS];
+	struct unwind_memo_entry *filling; /* the entry of the last walk, until its value is attached */
+	uint32_t found;                 /* the last capture's memoised value, or 0 */
+};
+
+/*
+ * unwind_backtrace() with a memo: if the calling stack is memoised, sets
+ * memo->found to its value and returns 0 without walking; otherwise walks
+ * into pcs, sets memo->found to 0, and the caller should then call
+ * unwind_memo_attach() with the value it made of pcs (never 0).
+ */
+int unwind_backtrace_memo(uintptr_t *pcs, int max, struct unwind_memo *memo);
+void unwind_memo_attach(struct unwind_memo *memo, uint32_t value);
+
+/*
  * From now on, leading frames whose pc is in [lo, hi) (the preload
  * library's own code) are walked but not returned: the first pc returned
  * is the first outside, and max counts from there.

@@ -6,9 +6,11 @@
 # stack, a handler on the alternate signal stack, a profiling timer
 # interrupting any instruction, a thread, a dlopen'd plugin) and C++
 # (virtual calls, templates, std::function, std::sort, a destructor run by
-# an exception, a catch block, std::thread). Every frame must be equal, and
-# the synchronous captures must not have been handed to libunwind (which
-# would make them equal trivially). Then the known depth end to end: a
+# an exception, a catch block, std::thread). Every frame must be equal, of
+# the memoised captures too (hits included: two callers with one frame
+# size make starts that differ only further up), and the synchronous
+# captures must not have been handed to libunwind (which would make them
+# equal trivially). Then the known depth end to end: a
 # leak at the bottom of 21 nested calls to descend() is reported with
 # exactly 21 descend frames (names from the DWARF, not from an unwinder).
 . "$(dirname "$0")/lib.sh"
@@ -37,6 +39,10 @@ read -r captures mismatches fallbacks async_bad async <<<"$(counts "$c")"
 [ "$captures" -ge 100 ] && [ "$mismatches" = 0 ] || fail "C: too few captures, or mismatches: $c"
 [ "$fallbacks" = 0 ] || fail "C: captures handed to libunwind: $c"
 [ "$async_bad" = 0 ] && [ "$async" -ge 20 ] || fail "C: the profiling timer's captures differ or are too few: $c"
+# Memoised captures: the repeated ones (via_a/via_b, three rounds) hit, and every hit gave libunwind's frames.
+read -r memo_hits memo_bad <<<"$(sed -n 's|.* memo hits \([0-9]*\) mismatches \([0-9]*\)$|\1 \2|p' <<<"$c")"
+[ "${memo_bad:-x}" = 0 ] || fail "C: memoised captures differ from libunwind's: $c"
+[ "$memo_hits" -ge 10 ] || fail "C: too few memo hits (the repeated captures should hit): $c"
 
 expect_status 0 "$TEST_TMP/deep_stack_cxx"
 cxx=$(cat "$TEST_TMP/out")
@@ -44,6 +50,7 @@ read -r captures mismatches fallbacks async_bad async <<<"$(counts "$cxx")"
 [ -n "$async" ] || fail "C++: no report line: $cxx"
 [ "$captures" -ge 50 ] && [ "$mismatches" = 0 ] || fail "C++: too few captures, or mismatches: $cxx"
 [ "$fallbacks" = 0 ] || fail "C++: captures handed to libunwind: $cxx"
+[[ $cxx == *" memo hits "*" mismatches 0" ]] || fail "C++: memoised captures differ from libunwind's: $cxx"
 
 gcc -O2 -g -fomit-frame-pointer -o "$TEST_TMP/deep_leak" "$NATIVE_SRC/deep_stack.c" "$NATIVE_SRC/unwind_check.c" \
 	"$unwinder" -lunwind -lpthread -D_GNU_SOURCE -I"$LEAKHOUND_ROOT/src/native" || fail "cannot build deep_leak"

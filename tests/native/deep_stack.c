@@ -154,8 +154,30 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Two callers with the same frame size: the captures below them start from
+ * the same registers and differ only in a return address further up, so a
+ * memoised walk must not be taken for the other's.
+ */
+NOINLINE static void via_a(int d)
+{
+	descend(d, unwind_check);
+	sink++;
+}
+
+NOINLINE static void via_b(int d)
+{
+	descend(d, unwind_check);
+	sink += 2;
+}
+
 static int check_all(const char *plugin)
 {
+	for (int round = 0; round < 3; round++)
+		for (int d = 0; d < 8; d++) {
+			via_a(d);
+			via_b(d);
+		}
 	for (int d = 0; d < 40; d++)
 		descend(d, unwind_check);
 	with_alloca(4096, unwind_check);

@@ -5,12 +5,17 @@
  * "fallbacks" counts the synchronous captures leakhound's unwinder handed
  * to libunwind (those match trivially); asynchronous ones may fall back
  * legitimately (a timer can interrupt a PLT stub, whose CFI is an
- * expression), and are only counted in the total. */
+ * expression), and are only counted in the total.
+ * Synchronous captures also go through the memoised capture: its frames, or
+ * on a hit the frames recorded when that memo entry was made, must equal
+ * libunwind's too ("memo hits/mismatches"). */
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../../src/native/unwind.h"
@@ -19,6 +24,17 @@
 #define MAX_FRAMES 64
 
 static _Atomic unsigned captures, mismatches, sync_fallbacks, async_captures, async_mismatches;
+static _Atomic unsigned memo_hits, memo_mismatches;
+
+/* Each memo entry's value indexes the frames its walk returned. */
+#define MEMO_STACKS 4096
+static struct {
+	uintptr_t pcs[MAX_FRAMES];
+	int n;
+} memo_stacks[MEMO_STACKS];
+static unsigned memo_stack_count;
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static __thread struct unwind_memo *memo;
 
 static void print_frames(const char *who, const uintptr_t *pcs, int n)
 {
@@ -43,12 +59,42 @@ static __attribute__((noinline)) int capture_and_compare(int async)
 	return same;
 }
 
+/* The memoised capture of the same stack, against libunwind's. */
+static __attribute__((noinline)) void memo_capture_and_compare(void)
+{
+	uintptr_t walked[MAX_FRAMES], theirs[MAX_FRAMES];
+	if (!memo && !(memo = calloc(1, sizeof(*memo))))
+		abort();
+	int a = unwind_backtrace_memo(walked, MAX_FRAMES, memo);
+	int b = unw_backtrace((void **)theirs, MAX_FRAMES);
+	const uintptr_t *mine = walked;
+	pthread_mutex_lock(&memo_lock);
+	if (memo->found) {
+		memo_hits++;
+		mine = memo_stacks[memo->found - 1].pcs;
+		a = memo_stacks[memo->found - 1].n;
+	} else if (memo_stack_count < MEMO_STACKS) {
+		memcpy(memo_stacks[memo_stack_count].pcs, walked, sizeof(walked));
+		memo_stacks[memo_stack_count].n = a;
+		unwind_memo_attach(memo, ++memo_stack_count);
+	}
+	pthread_mutex_unlock(&memo_lock);
+	if (a == b && a > 1 && memcmp(mine + 1, theirs + 1, (size_t)(a - 1) * sizeof(mine[0])) == 0)
+		return;
+	if (memo_mismatches++ < 3) {
+		fprintf(stderr, "memoised capture mismatch (%s):\n", memo->found ? "hit" : "walked");
+		print_frames("memo", mine, a);
+		print_frames("libunwind", theirs, b);
+	}
+}
+
 void unwind_check(void)
 {
 	uint64_t fallbacks = unwind_fallback_count();
 	captures++;
 	if (!capture_and_compare(0))
 		mismatches++;
+	memo_capture_and_compare();
 	sync_fallbacks += (unsigned)(unwind_fallback_count() - fallbacks);
 }
 
@@ -61,7 +107,8 @@ void unwind_check_async(void)
 
 int unwind_check_report(const char *what)
 {
-	printf("%s: captures %u mismatches %u fallbacks %u async %u/%u (%lu fallbacks in all)\n", what, captures,
-	       mismatches, sync_fallbacks, async_mismatches, async_captures, (unsigned long)unwind_fallback_count());
-	return mismatches == 0 && async_mismatches == 0 && captures > 0 ? 0 : 1;
+	printf("%s: captures %u mismatches %u fallbacks %u async %u/%u (%lu fallbacks in all) memo hits %u mismatches %u\n",
+	       what, captures, mismatches, sync_fallbacks, async_mismatches, async_captures,
+	       (unsigned long)unwind_fallback_count(), memo_hits, memo_mismatches);
+	return mismatches == 0 && async_mismatches == 0 && memo_mismatches == 0 && captures > 0 ? 0 : 1;
 }
