@@ -3,12 +3,12 @@
  * process, so that the leak check (leak_scan.c) never reads it as roots.
  *
  * Every table the preload library keeps (the tracker's stack table and
- * address map, the writer's batch buffer, the leak heap's region, the scan's
+ * counters, the writer's batch buffer, the leak heap's region, the scan's
  * own arrays, the stop slots) is mapped with own_map() and so registered
  * here; the leak check skips these ranges when it scans the writable
- * mappings of /proc/self/maps. Without this, the tracker's address map
- * (which holds the address of every live block) would make every block
- * "still reachable".
+ * mappings of /proc/self/maps. Without this, the scan's own arrays (which
+ * hold the address of every live block) would make every block "still
+ * reachable".
  *
  * The registry is a fixed array (no allocation, ever) under a spinlock.
  * A range that does not fit is still mapped but not registered (the scan

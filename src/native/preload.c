@@ -18,29 +18,51 @@
  * that execs another image restarts its trace (the file is truncated).
  *
  * The real allocator: glibc 2.36 exports __libc_malloc, __libc_calloc,
- * __libc_realloc, __libc_free, __libc_memalign, __libc_valloc and
- * __libc_pvalloc, so no dlsym(RTLD_NEXT) bootstrap is needed (and no
- * static buffer for the calloc dlsym makes). posix_memalign and
- * aligned_alloc are not exported under __libc_ names; they are built on
- * __libc_memalign with glibc's own argument checks.
+ * __libc_realloc, __libc_free and __libc_memalign, so no dlsym(RTLD_NEXT)
+ * bootstrap is needed (and no static buffer for the calloc dlsym makes).
+ * The aligned family (memalign, aligned_alloc, posix_memalign, valloc,
+ * pvalloc) is built on __libc_memalign with glibc's own argument checks
+ * and errno values.
+ *
+ * Block headers: every block the shims take from glibc carries a 16-byte
+ * header right before the pointer they return: the requested size, the
+ * stack id the block is charged to (or "not counted": allocated while not
+ * recording, i.e. with the guard held, before start-up, after exit began,
+ * in an untracked child, by the writer thread) and a cookie. So free and
+ * realloc get size and stack with one load from a line the program just
+ * used, where an address map cost a hash probe and a lock per event (a
+ * fifth of a malloc/free pair). The header is written on every block,
+ * counted or not, since free cannot otherwise tell whether to strip it;
+ * the cost is 16 bytes a block. A block that did not come from the shims
+ * (glibc's own before our symbols were bound, code calling __libc_malloc)
+ * is told apart by the cookie: a hash of the pointer with a per-process
+ * random secret, with bit 31 set; the 4 bytes before a glibc pointer are
+ * the high half of its chunk's size field, which is below 2^63 (glibc
+ * refuses larger requests), so bit 31 is clear there and a glibc block is
+ * never taken for ours. Such a block goes to glibc untouched, uncounted.
+ * Blocks aligned beyond glibc's 16 come from __libc_memalign(a, size + a)
+ * with the pointer at base + a (the header holds log2 a, to find the
+ * base); realloc of one makes a 16-aligned block (all glibc's realloc
+ * promises) and copies. Sizes that would overflow with the header fail
+ * with ENOMEM, as glibc does.
  *
  * Leak-check mode: every call of the family is served by the leak heap
  * (leak_heap.h), except calls made while the guard is held (leakhound's own
- * and libunwind's allocations stay in glibc, out of the check). free,
- * realloc and malloc_usable_size tell the two apart by address: a block the
- * leak heap did not make (allocated before tracking began, or by
- * leakhound) goes to glibc. realloc always moves, as Memcheck's does. The
- * mode is set once at start-up and kept by forked children, which must be
- * able to free what they inherited (they allocate from the leak heap too,
- * untracked). malloc_usable_size is interposed for that; outside this mode
- * it forwards to glibc.
+ * and libunwind's allocations stay in glibc, with headers, out of the
+ * check). free, realloc and malloc_usable_size tell the two apart by
+ * address: a block the leak heap did not make (allocated before tracking
+ * began, or by leakhound) goes to glibc, through the header path above.
+ * realloc always moves, as Memcheck's does. The mode is set once at
+ * start-up and kept by forked children, which must be able to free what
+ * they inherited (they allocate from the leak heap too, untracked).
  *
  * Reentrancy and signals: a thread-local guard (initial-exec TLS, so
  * reading it never allocates) is set while a shim records; any allocation
  * made while it is set (by libunwind, or by a signal handler that
- * interrupted a shim) goes straight to glibc untracked, so the tracker's
- * locks are never taken twice on one thread. The writer thread keeps its
- * guard set for good.
+ * interrupted a shim) gets a "not counted" header, so the tracker's locks
+ * are never taken twice on one thread. The writer thread keeps its guard
+ * set for good. A counted block freed while the guard is held (or after
+ * tracking stopped) stays counted: the price of never re-entering.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -50,6 +72,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define UNW_LOCAL_ONLY
@@ -68,8 +93,6 @@ extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void __libc_free(void *);
 extern void *__libc_memalign(size_t, size_t);
-extern void *__libc_valloc(size_t);
-extern void *__libc_pvalloc(size_t);
 
 static volatile int tracking;           /* 1 while this process records */
 static int leak_mode;                   /* 1: the leak heap serves the program (never cleared) */
@@ -92,11 +115,210 @@ static inline void leave(void)
 	guard = 0;
 }
 
-static void record_alloc(void *p, size_t size)
+/* malloc_usable_size of glibc, resolved on first use (V8 calls it after every malloc). */
+static size_t glibc_usable(void *p)
+{
+	size_t (*glibc)(void *) = __atomic_load_n(&glibc_usable_size, __ATOMIC_RELAXED);
+	if (!glibc) {
+		glibc = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
+		__atomic_store_n(&glibc_usable_size, glibc, __ATOMIC_RELAXED);
+	}
+	return glibc(p);
+}
+
+/* ---- block headers: what every glibc block from the shims carries ---- */
+
+struct block_header {
+	uint64_t size;          /* as requested */
+	uint32_t meta;          /* stack id | log2(pointer - base) << META_SHIFT_POS | META_COUNTED */
+	uint32_t cookie;        /* cookie_of(pointer); right before the pointer, where glibc keeps its size's high half */
+};
+_Static_assert(sizeof(struct block_header) == 16, "the pointer after the header keeps glibc's 16-byte alignment");
+
+#define HEADER sizeof(struct block_header)
+#define PLAIN_SHIFT 4u                          /* log2(HEADER): a block at glibc's alignment */
+#define META_STACK_MASK ((1u << TRACKER_STACK_BITS) - 1)
+#define META_SHIFT_POS TRACKER_STACK_BITS       /* 6 bits: offsets up to 2^63 */
+#define META_COUNTED (1u << 31)                 /* charged to the stack: its free must be too */
+_Static_assert(TRACKER_STACK_BITS + 6 <= 31, "meta's fields overlap");
+
+static uint64_t secret; /* 0 until the first block; kept by forked children, which free what they inherit */
+
+static uint64_t choose_secret(void)
 {
 	int saved = errno;
-	tracker_alloc(p, size);
+	uint64_t s = 0;
+	if (syscall(SYS_getrandom, &s, sizeof(s), GRND_NONBLOCK) != (long)sizeof(s)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		s = ((uint64_t)ts.tv_sec << 32) ^ (uint64_t)ts.tv_nsec ^ (uintptr_t)&s ^ ((uint64_t)getpid() << 40);
+	}
 	errno = saved;
+	s |= 1; /* never 0, which means "not chosen" */
+	uint64_t none = 0;
+	if (!__atomic_compare_exchange_n(&secret, &none, s, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+		s = none; /* another thread chose first */
+	return s;
+}
+
+static inline uint32_t cookie_of(const void *p)
+{
+	uint64_t s = __atomic_load_n(&secret, __ATOMIC_RELAXED);
+	if (__builtin_expect(s == 0, 0))
+		s = choose_secret();
+	return (uint32_t)((((uintptr_t)p ^ s) * 0x9e3779b97f4a7c15ull) >> 32) | 0x80000000u;
+}
+
+static inline struct block_header *header_of(void *p)
+{
+	return (struct block_header *)p - 1;
+}
+
+/* True when p came from the shims with a header (not from the leak heap, not glibc's own). */
+static inline int has_header(void *p)
+{
+	return header_of(p)->cookie == cookie_of(p);
+}
+
+static inline size_t offset_of(uint32_t meta)
+{
+	return (size_t)1 << ((meta >> META_SHIFT_POS) & 63);
+}
+
+/* Charges the block at p to the calling stack; the guard is held. Returns its meta bits. */
+static inline uint32_t charge(void *p, size_t size)
+{
+	int saved = errno;
+	uint32_t stack = tracker_charge(p, size);
+	errno = saved;
+	return stack | META_COUNTED;
+}
+
+static inline void *write_header(char *p, size_t size, uint32_t meta)
+{
+	struct block_header *h = header_of(p);
+	h->size = size;
+	h->meta = meta;
+	h->cookie = cookie_of(p);
+	return p;
+}
+
+/* The block of size bytes at base + 2^shift, charged to the calling stack if this thread records now. */
+static inline void *label(void *base, unsigned shift, size_t size)
+{
+	char *p = (char *)base + ((size_t)1 << shift);
+	uint32_t meta = shift << META_SHIFT_POS;
+	if (enter()) {
+		meta |= charge(p, size);
+		leave();
+	}
+	return write_header(p, size, meta);
+}
+
+static void *plain_malloc(size_t size)
+{
+	size_t total;
+	if (__builtin_add_overflow(size, HEADER, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	void *base = __libc_malloc(total);
+	return base ? label(base, PLAIN_SHIFT, size) : NULL;
+}
+
+static void plain_free(void *p)
+{
+	struct block_header *h = header_of(p);
+	if (h->cookie != cookie_of(p)) {
+		__libc_free(p); /* glibc's own block */
+		return;
+	}
+	uint32_t meta = h->meta;
+	if ((meta & META_COUNTED) && enter()) {
+		tracker_free_known(p, h->size, meta & META_STACK_MASK);
+		leave();
+	}
+	h->cookie = 0; /* a second free of p is not taken for ours (glibc's own checks see it) */
+	__libc_free((char *)p - offset_of(meta));
+}
+
+static size_t plain_usable_size(void *p)
+{
+	if (!has_header(p))
+		return glibc_usable(p);
+	size_t offset = offset_of(header_of(p)->meta);
+	size_t usable = glibc_usable((char *)p - offset);
+	return usable > offset ? usable - offset : 0;
+}
+
+static void *plain_realloc(void *old, size_t size)
+{
+	if (!old)
+		return plain_malloc(size);
+	if (!has_header(old))
+		return __libc_realloc(old, size); /* glibc's own block stays glibc's */
+	if (size == 0) { /* glibc: frees and returns NULL */
+		plain_free(old);
+		return NULL;
+	}
+	size_t total;
+	if (__builtin_add_overflow(size, HEADER, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	struct block_header was = *header_of(old);
+	size_t offset = offset_of(was.meta);
+	char *base;
+	if (offset == HEADER) { /* the header moves with the data */
+		base = __libc_realloc((char *)old - HEADER, total);
+		if (!base)
+			return NULL; /* the old block stays as it was */
+	} else { /* over-aligned: glibc's realloc would keep only 16 bytes' alignment, so a new block */
+		base = __libc_malloc(total);
+		if (!base)
+			return NULL;
+		size_t usable = plain_usable_size(old);
+		memcpy(base + HEADER, old, usable < size ? usable : size);
+		header_of(old)->cookie = 0;
+		__libc_free((char *)old - offset);
+	}
+	char *p = base + HEADER;
+	uint32_t meta = PLAIN_SHIFT << META_SHIFT_POS;
+	if (enter()) {
+		if (was.meta & META_COUNTED)
+			tracker_release(was.size, was.meta & META_STACK_MASK);
+		meta |= charge(p, size);
+		leave();
+	}
+	return write_header(p, size, meta);
+}
+
+/*
+ * memalign's semantics (glibc 2.36's _mid_memalign), on a block with a
+ * header: size bytes are charged, room >= size are allocated (pvalloc's
+ * page rounding).
+ */
+static void *plain_aligned(size_t alignment, size_t size, size_t room)
+{
+	if (alignment <= HEADER) /* glibc: malloc gives that much (room == size: only pvalloc rounds, to pages) */
+		return plain_malloc(size);
+	if (alignment > SIZE_MAX / 2 + 1) {
+		errno = EINVAL;
+		return NULL;
+	}
+	size_t a = alignment;
+	if (a & (a - 1)) { /* glibc rounds up to a power of two, from 32 */
+		a = 2 * HEADER;
+		while (a < alignment)
+			a <<= 1;
+	}
+	size_t total;
+	if (__builtin_add_overflow(room, a, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	void *base = __libc_memalign(a, total);
+	return base ? label(base, (unsigned)__builtin_ctzl(a), size) : NULL;
 }
 
 /* ---- leak-check mode: the leak heap ---- */
@@ -108,9 +330,8 @@ static inline int leak_heap_serves(void)
 }
 
 /*
- * A leak-heap block, charged to the calling stack when tracking. Its header
- * keeps its size and stack, so the tracker's address map is not needed (it
- * was 40% of the cost of a malloc-heavy program). The guard is held across
+ * A leak-heap block, charged to the calling stack when tracking. The heap's
+ * own block header keeps its size and stack. The guard is held across
  * the heap's lock, so a signal handler that allocates meanwhile goes to
  * glibc instead of spinning on a lock its own thread holds.
  */
@@ -149,15 +370,15 @@ static void leak_free(void *p)
 static void *leak_realloc(void *old, size_t size, int old_is_ours)
 {
 	if (old && size == 0) { /* glibc: frees and returns NULL */
-		old_is_ours ? leak_free(old) : __libc_free(old);
+		old_is_ours ? leak_free(old) : plain_free(old);
 		return NULL;
 	}
 	void *p = leak_alloc(size, 16);
 	if (!p || !old)
 		return p;
-	size_t old_size = old_is_ours ? leak_heap_size(old) : glibc_usable_size(old);
+	size_t old_size = old_is_ours ? leak_heap_size(old) : plain_usable_size(old);
 	memcpy(p, old, old_size < size ? old_size : size);
-	old_is_ours ? leak_free(old) : __libc_free(old);
+	old_is_ours ? leak_free(old) : plain_free(old);
 	return p;
 }
 
@@ -173,47 +394,34 @@ EXPORT void *malloc(size_t size)
 {
 	if (leak_heap_serves())
 		return leak_alloc(size, 16);
-	if (!enter())
-		return __libc_malloc(size);
-	void *p = __libc_malloc(size);
-	if (p)
-		record_alloc(p, size);
-	leave();
-	return p;
+	return plain_malloc(size);
 }
 
 EXPORT void *calloc(size_t count, size_t size)
 {
-	if (leak_heap_serves()) {
-		size_t bytes;
-		if (__builtin_mul_overflow(count, size, &bytes)) {
-			errno = ENOMEM;
-			return NULL;
-		}
-		return leak_alloc(bytes, 16); /* already zero */
+	size_t bytes, total;
+	if (__builtin_mul_overflow(count, size, &bytes)) {
+		errno = ENOMEM;
+		return NULL;
 	}
-	if (!enter())
-		return __libc_calloc(count, size);
-	void *p = __libc_calloc(count, size);
-	if (p)
-		record_alloc(p, count * size); /* no overflow: calloc succeeded */
-	leave();
-	return p;
+	if (leak_heap_serves())
+		return leak_alloc(bytes, 16); /* already zero */
+	if (__builtin_add_overflow(bytes, HEADER, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	void *base = __libc_calloc(1, total);
+	return base ? label(base, PLAIN_SHIFT, bytes) : NULL;
 }
 
 EXPORT void free(void *p)
 {
 	if (!p)
 		return;
-	if (ours(p)) {
+	if (ours(p))
 		leak_free(p);
-		return;
-	}
-	if (enter()) {
-		tracker_free(p); /* before the free: another thread may get p back at once */
-		leave();
-	}
-	__libc_free(p);
+	else
+		plain_free(p);
 }
 
 EXPORT void *realloc(void *old, size_t size)
@@ -222,25 +430,7 @@ EXPORT void *realloc(void *old, size_t size)
 		return leak_realloc(old, size, old != NULL);
 	if (leak_heap_serves())
 		return leak_realloc(old, size, 0); /* a glibc block moves into the leak heap */
-	if (!enter())
-		return __libc_realloc(old, size);
-	size_t old_size = 0;
-	uint32_t old_stack = 0;
-	int had = old && tracker_take(old, &old_size, &old_stack);
-	void *p = __libc_realloc(old, size);
-	int saved = errno;
-	if (!p && old && size) {
-		if (had) /* failed: the old block is still live */
-			tracker_put_back(old, old_size, old_stack);
-	} else {
-		if (had)
-			tracker_release(old_size, old_stack);
-		if (p) /* realloc(p, 0) frees p and returns NULL on glibc */
-			tracker_alloc(p, size);
-	}
-	errno = saved;
-	leave();
-	return p;
+	return plain_realloc(old, size);
 }
 
 EXPORT void *reallocarray(void *old, size_t count, size_t size)
@@ -259,12 +449,7 @@ EXPORT size_t malloc_usable_size(void *p)
 		return 0;
 	if (ours(p)) /* the requested size, as under Memcheck; 0 for a freed block */
 		return leak_heap_owns(p) ? leak_heap_size(p) : 0;
-	size_t (*glibc)(void *) = __atomic_load_n(&glibc_usable_size, __ATOMIC_RELAXED);
-	if (!glibc) { /* outside leak-check mode: resolved on first use (V8 calls it after every malloc) */
-		glibc = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
-		__atomic_store_n(&glibc_usable_size, glibc, __ATOMIC_RELAXED);
-	}
-	return glibc(p);
+	return plain_usable_size(p);
 }
 
 static void *aligned(size_t alignment, size_t size)
@@ -275,13 +460,7 @@ static void *aligned(size_t alignment, size_t size)
 			a *= 2;
 		return leak_alloc(size, a);
 	}
-	if (!enter())
-		return __libc_memalign(alignment, size);
-	void *p = __libc_memalign(alignment, size);
-	if (p)
-		record_alloc(p, size);
-	leave();
-	return p;
+	return plain_aligned(alignment, size, size);
 }
 
 EXPORT void *memalign(size_t alignment, size_t size)
@@ -314,32 +493,20 @@ EXPORT void *valloc(size_t size)
 {
 	if (leak_heap_serves())
 		return leak_alloc(size, 4096);
-	if (!enter())
-		return __libc_valloc(size);
-	void *p = __libc_valloc(size);
-	if (p)
-		record_alloc(p, size);
-	leave();
-	return p;
+	return plain_aligned((size_t)getpagesize(), size, size);
 }
 
 EXPORT void *pvalloc(size_t size)
 {
-	if (leak_heap_serves()) {
-		size_t rounded = (size + 4095) & ~(size_t)4095;
-		if (rounded < size) {
-			errno = ENOMEM;
-			return NULL;
-		}
-		return leak_alloc(rounded ? rounded : 4096, 4096);
+	size_t page = leak_heap_serves() ? 4096 : (size_t)getpagesize();
+	size_t rounded = (size + page - 1) & ~(page - 1);
+	if (rounded < size) {
+		errno = ENOMEM;
+		return NULL;
 	}
-	if (!enter())
-		return __libc_pvalloc(size);
-	void *p = __libc_pvalloc(size);
-	if (p)
-		record_alloc(p, size);
-	leave();
-	return p;
+	if (leak_heap_serves())
+		return leak_alloc(rounded ? rounded : 4096, 4096);
+	return plain_aligned(page, size, rounded);
 }
 
 /* ---- start-up, exit, fork ---- */

@@ -1,11 +1,11 @@
 /*
- * spin_lock.h - the test-and-set spinlock the preload library's hot paths
- * share (the address map's shards, the leak heap).
+ * spin_lock.h - the test-and-set spinlock of the preload library's hot
+ * path (the leak heap's lock).
  *
  * One atomic exchange to take, a plain store to release: a mutex costs two
- * locked instructions, and these critical sections are a few probes long.
+ * locked instructions, and the critical sections are short.
  * A waiter that spins 64 times yields its core, so a holder that was
- * preempted (or is doubling a table) gets to run.
+ * preempted gets to run.
  */
 #ifndef LH_NATIVE_SPIN_LOCK_H
 #define LH_NATIVE_SPIN_LOCK_H

@@ -1,6 +1,6 @@
 /*
- * tracker.c - stack table, per-stack counters and the address map (see
- * tracker.h), plus stack capture.
+ * tracker.c - stack table and per-stack counters (see tracker.h), plus
+ * stack capture.
  *
  * Stack capture: unwind_backtrace() (unwind.c) walks the CFI of -O2 code
  * without frame pointers from a cache of frame rules shared by all threads
@@ -19,15 +19,11 @@
 #include <sys/mman.h>
 
 #include "own_memory.h"
-#include "spin_lock.h"
 #include "unwind.h"
 
 #define STACK_SLOTS (1u << 22)          /* hash slots, kept at most half full */
-#define STACK_MAX (1u << 21)            /* distinct stacks */
+#define STACK_MAX (1u << TRACKER_STACK_BITS) /* distinct stacks */
 #define FRAME_CAP (1u << 25)            /* frames over all stacks (256 MiB reserved) */
-#define SHARD_BITS 6
-#define SHARD_COUNT (1u << SHARD_BITS)
-#define SHARD_INITIAL_CAP 256u
 
 struct tracker_totals tracker_totals;
 
@@ -79,23 +75,7 @@ static __thread struct count_table *my_table __attribute__((tls_model("initial-e
 static __thread uintptr_t latest_block_inverted __attribute__((tls_model("initial-exec")));
 static void table_release(void *table);
 
-/* Address map. */
-struct block {
-	uintptr_t addr;                 /* 0: empty slot */
-	uint64_t size;
-	uint32_t stack;
-	uint32_t unused;
-};
-
-struct shard {
-	atomic_flag lock;
-	struct block *blocks;
-	size_t cap, count;              /* cap is a power of two */
-} __attribute__((aligned(64)));
-
-static struct shard shards[SHARD_COUNT];
-
-/* Registered as leakhound's own memory: the leak check must not read the address map as roots. */
+/* Registered as leakhound's own memory: the leak check must not read the tables as roots. */
 static void *map_zeroed(size_t bytes)
 {
 	return own_map(bytes, true);
@@ -109,17 +89,8 @@ bool tracker_init(uintptr_t lo, uintptr_t hi)
 	frame_pool = map_zeroed((size_t)FRAME_CAP * sizeof(*frame_pool));
 	stack_stats = map_zeroed(STACK_MAX * sizeof(*stack_stats));
 	shared_counts = map_zeroed(STACK_MAX * sizeof(*shared_counts));
-	if (!stack_slots || !stack_spans || !frame_pool || !stack_stats ||
-	    !shared_counts || pthread_key_create(&table_key, table_release) != 0)
-		return false;
-	for (size_t i = 0; i < SHARD_COUNT; i++) {
-		atomic_flag_clear(&shards[i].lock);
-		shards[i].blocks = map_zeroed(SHARD_INITIAL_CAP * sizeof(struct block));
-		if (!shards[i].blocks)
-			return false;
-		shards[i].cap = SHARD_INITIAL_CAP;
-	}
-	return true;
+	return stack_slots && stack_spans && frame_pool && stack_stats && shared_counts &&
+	       pthread_key_create(&table_key, table_release) == 0;
 }
 
 static inline uint64_t mix64(uint64_t x)
@@ -318,11 +289,6 @@ static void charge_free(size_t size, uint32_t stack, enum count_kind kind)
 	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
 }
 
-void tracker_release(size_t size, uint32_t stack)
-{
-	charge_free(size, stack, COUNT_FREE);
-}
-
 /* Whether freeing p now ends a temporary allocation; a block counts once. */
 static inline enum count_kind free_kind(void *p)
 {
@@ -330,102 +296,6 @@ static inline enum count_kind free_kind(void *p)
 		return COUNT_FREE;
 	latest_block_inverted = 0;
 	return COUNT_TEMPORARY_FREE;
-}
-
-/* ---- address map ---- */
-
-static inline uint64_t addr_hash(uintptr_t p)
-{
-	return mix64((uint64_t)p);
-}
-
-static inline struct shard *shard_of(uint64_t h)
-{
-	return &shards[h >> (64 - SHARD_BITS)];
-}
-
-static void shard_place(struct block *blocks, size_t cap, const struct block *b)
-{
-	size_t i = addr_hash(b->addr) & (cap - 1);
-	while (blocks[i].addr)
-		i = (i + 1) & (cap - 1);
-	blocks[i] = *b;
-}
-
-/* Doubles the shard's table; on failure keeps the old one (it just gets fuller). */
-static void shard_grow(struct shard *s)
-{
-	size_t cap = s->cap * 2;
-	struct block *blocks = map_zeroed(cap * sizeof(*blocks));
-	if (!blocks)
-		return;
-	for (size_t i = 0; i < s->cap; i++)
-		if (s->blocks[i].addr)
-			shard_place(blocks, cap, &s->blocks[i]);
-	own_unmap(s->blocks, s->cap * sizeof(*s->blocks));
-	s->blocks = blocks;
-	s->cap = cap;
-}
-
-static void map_insert(uintptr_t addr, size_t size, uint32_t stack)
-{
-	uint64_t h = addr_hash(addr);
-	struct shard *s = shard_of(h);
-	spin_lock(&s->lock);
-	if ((s->count + 1) * 4 > s->cap * 3)
-		shard_grow(s);
-	if ((s->count + 1) >= s->cap) { /* could not grow: drop the block rather than loop */
-		spin_unlock(&s->lock);
-		tracker_release(size, stack);
-		return;
-	}
-	size_t mask = s->cap - 1, i = h & mask;
-	while (s->blocks[i].addr && s->blocks[i].addr != addr)
-		i = (i + 1) & mask;
-	if (s->blocks[i].addr == addr) {
-		/* A stale entry: that block was freed while untracked (a signal
-		 * handler, or before start-up). Charge it as freed now. */
-		struct block old = s->blocks[i];
-		s->blocks[i] = (struct block){ addr, size, stack, 0 };
-		spin_unlock(&s->lock);
-		tracker_release(old.size, old.stack);
-		return;
-	}
-	s->blocks[i] = (struct block){ addr, size, stack, 0 };
-	s->count++;
-	spin_unlock(&s->lock);
-}
-
-static bool map_remove(uintptr_t addr, struct block *out)
-{
-	uint64_t h = addr_hash(addr);
-	struct shard *s = shard_of(h);
-	spin_lock(&s->lock);
-	size_t mask = s->cap - 1, i = h & mask;
-	while (s->blocks[i].addr && s->blocks[i].addr != addr)
-		i = (i + 1) & mask;
-	if (!s->blocks[i].addr) {
-		spin_unlock(&s->lock);
-		return false;
-	}
-	*out = s->blocks[i];
-	/* Backward-shift deletion keeps probe chains unbroken without tombstones. */
-	size_t j = i;
-	for (;;) {
-		j = (j + 1) & mask;
-		if (!s->blocks[j].addr)
-			break;
-		size_t k = addr_hash(s->blocks[j].addr) & mask;
-		bool stays = (i <= j) ? (i < k && k <= j) : (i < k || k <= j);
-		if (stays)
-			continue;
-		s->blocks[i] = s->blocks[j];
-		i = j;
-	}
-	s->blocks[i].addr = 0;
-	s->count--;
-	spin_unlock(&s->lock);
-	return true;
 }
 
 /* ---- the calls preload.c makes ---- */
@@ -438,36 +308,12 @@ uint32_t tracker_charge(void *p, size_t size)
 	return stack;
 }
 
-uint32_t tracker_alloc(void *p, size_t size)
-{
-	uint32_t stack = tracker_charge(p, size);
-	map_insert((uintptr_t)p, size, stack);
-	return stack;
-}
-
-void tracker_free(void *p)
-{
-	struct block b;
-	if (map_remove((uintptr_t)p, &b))
-		charge_free(b.size, b.stack, free_kind(p));
-}
-
 void tracker_free_known(void *p, size_t size, uint32_t stack)
 {
 	charge_free(size, stack, free_kind(p));
 }
 
-bool tracker_take(void *p, size_t *size, uint32_t *stack)
+void tracker_release(size_t size, uint32_t stack)
 {
-	struct block b;
-	if (!map_remove((uintptr_t)p, &b))
-		return false;
-	*size = b.size;
-	*stack = b.stack;
-	return true;
-}
-
-void tracker_put_back(void *p, size_t size, uint32_t stack)
-{
-	map_insert((uintptr_t)p, size, stack);
+	charge_free(size, stack, COUNT_FREE);
 }

@@ -2,15 +2,18 @@
  * tracker.h - the preload library's bookkeeping: which call stack holds
  * how much live memory.
  *
- * Three structures, all in memory from mmap(2), never from malloc:
+ * Two structures, all in memory from mmap(2), never from malloc:
  *   - the stack table: each distinct call stack (up to LH_TRACE_MAX_FRAMES
  *     return addresses) gets a dense id; lookups are lock-free, inserts
  *     take one global lock (new stacks are rare after warm-up);
  *   - per-stack counters (live bytes/blocks, allocations, frees), kept per
- *     thread with plain stores and summed by tracker_stack_stats();
- *   - the address map: live block -> (size, stack id), so that a free can
- *     be charged to the stack that allocated the block. 64 shards, each a
- *     linear-probing table under its own mutex.
+ *     thread with plain stores and summed by tracker_stack_stats().
+ * There is no map from block to stack: the allocator keeps each block's
+ * size and stack id itself (preload.c in a 16-byte header in front of the
+ * block, the leak heap in its block headers) and hands them back at the
+ * free. A shared address map cost a hash probe, a cache miss and a lock
+ * per event (a fifth of a malloc/free pair's cost); a header is on the
+ * cache line the program touches anyway.
  * Callers (preload.c) hold the thread's reentrancy guard, so nothing here
  * is re-entered on one thread, and nothing here allocates with malloc.
  */
@@ -23,6 +26,8 @@
 #include <stdint.h>
 
 #include "trace_format.h"
+
+#define TRACKER_STACK_BITS 21 /* stack ids fit in 21 bits (the table's size) */
 
 /*
  * Each event costs as few atomic read-modify-writes as possible (they are
@@ -53,28 +58,16 @@ bool tracker_init(uintptr_t self_lo, uintptr_t self_hi);
  * time but holds no memory). Each thread remembers its latest block.
  */
 
-/* Records a new live block of size bytes at p, allocated from the calling stack; returns the stack's id. */
-uint32_t tracker_alloc(void *p, size_t size);
 /*
- * For an allocator that keeps each block's size and stack itself (the leak
- * heap): charges a new block of size bytes at p to the calling stack,
- * without the address map; returns the stack's id. Its free is
- * tracker_free_known().
+ * Charges a new block of size bytes at p to the calling stack (captured
+ * here) and returns the stack's id, which is below 1 << TRACKER_STACK_BITS.
+ * The caller keeps size and id with the block, for the free.
  */
 uint32_t tracker_charge(void *p, size_t size);
-/* Forgets the block at p (before it is freed). Unknown pointers are ignored. */
-void tracker_free(void *p);
-/* Charges the free of a block made with tracker_charge(). */
+/* Charges the free of the block at p made with tracker_charge() (before it is freed). */
 void tracker_free_known(void *p, size_t size, uint32_t stack);
-/*
- * For realloc: removes p from the map and returns true with its size and
- * stack if it was tracked, without touching the counters.
- */
-bool tracker_take(void *p, size_t *size, uint32_t *stack);
-/* Charges a block taken with tracker_take() as freed (moved by realloc: never a temporary). */
+/* Charges a block as freed because realloc moved or resized it: never a temporary. */
 void tracker_release(size_t size, uint32_t stack);
-/* Puts back a block taken with tracker_take() (the realloc failed). */
-void tracker_put_back(void *p, size_t size, uint32_t stack);
 
 /* Stacks defined so far: ids 1 .. tracker_stack_count()-1 are readable. */
 uint32_t tracker_stack_count(void);
