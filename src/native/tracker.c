@@ -6,7 +6,10 @@
  * without frame pointers from a cache of frame rules shared by all threads
  * (docs/trace-format.md has the measurements). The frames of this library
  * itself are walked but not kept (unwind_skip_leading), so a stack starts
- * at the caller of malloc (or at libstdc++'s operator new, etc.).
+ * at the caller of malloc (or at libstdc++'s operator new, etc.). Each
+ * thread's table carries a memo of its recent walks, so an allocation from
+ * a stack the thread has allocated from before costs a check of the stack
+ * words that walk used, not a walk and a hash of the frames.
  *
  * Every table is a fixed-size reservation (MAP_NORESERVE, touched lazily),
  * so lock-free readers never see a table move. When one is full, new stacks
@@ -58,6 +61,7 @@ static pthread_mutex_t stack_lock = PTHREAD_MUTEX_INITIALIZER;
 struct count_table {
 	struct count_table *next;       /* every table ever made, newest first */
 	struct count_table *next_free;
+	struct unwind_memo memo;        /* the thread's memoised stack captures (values: stack ids) */
 	struct tracker_stack_stats counts[]; /* STACK_MAX, touched as used */
 };
 
@@ -166,11 +170,29 @@ static uint32_t stack_intern(const uint64_t *frames, uint32_t n)
 
 _Static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "frames are stored as captured");
 
+static struct count_table *table_acquire(void);
+
+/*
+ * Through the thread's memo (unwind.h) when it has a table: a stack it
+ * captured before is known by its id without walking or hashing it.
+ */
 static uint32_t capture_stack(void)
 {
 	uintptr_t frames[LH_TRACE_MAX_FRAMES];
-	int n = unwind_backtrace(frames, LH_TRACE_MAX_FRAMES);
-	return stack_intern((const uint64_t *)frames, n > 0 ? (uint32_t)n : 0);
+	struct count_table *t = my_table;
+	if (__builtin_expect(!t, 0))
+		t = table_acquire();
+	if (__builtin_expect(!t, 0)) {
+		int n = unwind_backtrace(frames, LH_TRACE_MAX_FRAMES);
+		return stack_intern((const uint64_t *)frames, n > 0 ? (uint32_t)n : 0);
+	}
+	int n = unwind_backtrace_memo(frames, LH_TRACE_MAX_FRAMES, &t->memo);
+	if (t->memo.found)
+		return t->memo.found;
+	uint32_t id = stack_intern((const uint64_t *)frames, n > 0 ? (uint32_t)n : 0);
+	if (id) /* 0: the table is full, and a memo value must not be 0 */
+		unwind_memo_attach(&t->memo, id);
+	return id;
 }
 
 uint32_t tracker_stack_count(void)
