@@ -837,13 +837,24 @@ enum { UC_MCONTEXT = 40, UC_RBP = UC_MCONTEXT + 10 * 8, UC_RSP = UC_MCONTEXT + 1
 
 /* ---- memoised walks (unwind.h) ---- */
 
-static inline struct unwind_memo_entry *memo_slot(struct unwind_memo *memo, uintptr_t pc, uintptr_t sp)
+/* The first way of the set of walks starting at pc and sp. */
+static inline struct unwind_memo_entry *memo_set(struct unwind_memo *memo, uintptr_t pc, uintptr_t sp)
 {
 	uint64_t h = (pc * 0x9e3779b97f4a7c15ull) ^ (sp * 0xc2b2ae3d27d4eb4full);
-	return &memo->slot[h >> 58 & (UNWIND_MEMO_SLOTS - 1)];
+	return &memo->slot[(h >> 32 & (UNWIND_MEMO_SETS - 1)) * UNWIND_MEMO_WAYS];
 }
 
-_Static_assert(UNWIND_MEMO_SLOTS <= 64, "memo_slot() takes 6 bits of the hash");
+_Static_assert((UNWIND_MEMO_SETS & (UNWIND_MEMO_SETS - 1)) == 0 && UNWIND_MEMO_SETS <= 1u << 31,
+	       "memo_set() masks bits 32 and up of the hash");
+
+/* A way of the set to fill: an empty one, else the memo's next victim. */
+static inline struct unwind_memo_entry *memo_victim(struct unwind_memo *memo, struct unwind_memo_entry *set)
+{
+	for (unsigned w = 0; w < UNWIND_MEMO_WAYS; w++)
+		if (!set[w].value)
+			return &set[w];
+	return &set[memo->victim++ % UNWIND_MEMO_WAYS];
+}
 
 /* Whether e is a walk from this start whose words are all unchanged. */
 static inline bool memo_holds(const struct unwind_memo_entry *e, uintptr_t pc, uintptr_t sp, uintptr_t rbp,
@@ -852,11 +863,12 @@ static inline bool memo_holds(const struct unwind_memo_entry *e, uintptr_t pc, u
 	if (!e->value || e->pc != pc || e->sp != sp || e->hi != hi || e->generation != generation ||
 	    (e->rbp_used && e->rbp != rbp))
 		return false;
-	/* Every word lies in [sp, hi) of the thread's current stack, as when the walk read it. */
-	bool same = true;
+	/* Every word lies in [sp, hi) of the thread's current stack, as when the walk read it.
+	 * Callers that share a start differ in the first few words: a mismatch ends the check. */
 	for (uint32_t i = 0; i < e->words; i++)
-		same &= load_word(e->at[i]) == e->seen[i];
-	return same;
+		if (load_word(e->at[i]) != e->seen[i])
+			return false;
+	return true;
 }
 
 /*
@@ -988,11 +1000,14 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 	uintptr_t hi = range->hi;
 	if (memo) {
 		uint32_t generation = atomic_load_explicit(&rules_generation, memory_order_relaxed);
-		struct unwind_memo_entry *e = memo_slot(memo, pc, sp);
-		if (memo_holds(e, pc, sp, rbp, hi, generation)) {
-			memo->found = e->value;
-			return 0;
+		struct unwind_memo_entry *set = memo_set(memo, pc, sp);
+		for (unsigned w = 0; w < UNWIND_MEMO_WAYS; w++) {
+			if (memo_holds(&set[w], pc, sp, rbp, hi, generation)) {
+				memo->found = set[w].value;
+				return 0;
+			}
 		}
+		struct unwind_memo_entry *e = memo_victim(memo, set);
 		*e = (struct unwind_memo_entry){ .pc = pc, .sp = sp, .rbp = rbp, .hi = hi, .generation = generation };
 		fill.e = e;
 	}

@@ -33,13 +33,17 @@ int unwind_backtrace(uintptr_t *pcs, int max);
  * a frame's CFA is based on rbp), so when the thread starts from the same
  * registers as a memoised walk and every word that walk used still holds
  * what it held, the walk would give the same frames again. A memo keeps
- * the last UNWIND_MEMO_SLOTS such walks (hashed by their start), each with
- * the value the caller attached. One memo per thread, owned by the caller;
- * walks through a signal frame, handed to libunwind, or using more than
- * UNWIND_MEMO_WORDS words are not memoised.
+ * recent walks, each with the value the caller attached, in
+ * UNWIND_MEMO_SETS sets chosen by the walk's start, UNWIND_MEMO_WAYS walks
+ * a set: malloc's callers at one stack depth all start from the same pc
+ * (in the preload library) and sp, and differ only in the words above.
+ * One memo per thread, owned by the caller; walks through a signal frame,
+ * handed to libunwind, or using more than UNWIND_MEMO_WORDS words are not
+ * memoised.
  */
-#define UNWIND_MEMO_SLOTS 64
-#define UNWIND_MEMO_WORDS 40
+#define UNWIND_MEMO_SETS 64
+#define UNWIND_MEMO_WAYS 4
+#define UNWIND_MEMO_WORDS 66            /* a return address and a saved rbp for each of 32 frames, and 2 more */
 
 struct unwind_memo_entry {
 	uintptr_t pc, sp, rbp, hi;      /* the walk's start, and the top of its stack */
@@ -51,9 +55,10 @@ struct unwind_memo_entry {
 };
 
 struct unwind_memo {
-	struct unwind_memo_entry slot[UNWIND_MEMO_SLOTS];
+	struct unwind_memo_entry slot[UNWIND_MEMO_SETS * UNWIND_MEMO_WAYS];
 	struct unwind_memo_entry *filling; /* the entry of the last walk, until its value is attached */
 	uint32_t found;                 /* the last capture's memoised value, or 0 */
+	uint32_t victim;                /* the way a full set gives up next */
 };
 
 /*
