@@ -43,9 +43,11 @@ $(BUILD)/libleakhound-preload.so: $(PRELOAD_SRC) $(wildcard src/native/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(PRELOAD_CFLAGS) -shared -Wl,-z,defs $(PRELOAD_SRC) -o $@ -lunwind
 
-$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libleakhound.a
+# Every unit test links the shared snapshot builder (not a test: no test_ prefix).
+UNIT_BUILDER := tests/unit/snapshot_builder.c
+$(BUILD)/tests/unit/%: tests/unit/%.c $(UNIT_BUILDER) $(UNIT_BUILDER:.c=.h) $(BUILD)/libleakhound.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(BUILD)/libleakhound.a -o $@ $(LDFLAGS) -lcmocka $(LDLIBS)
+	$(CC) $(CFLAGS) $< $(UNIT_BUILDER) $(BUILD)/libleakhound.a -o $@ $(LDFLAGS) -lcmocka $(LDLIBS)
 
 deps:
 	@bash scripts/setup-deps.sh

@@ -5,7 +5,7 @@
  * graphs with hand-computed answers.
  *
  * Each graph is written as real V8-layout snapshot text (7 node fields and
- * every section V8 writes) by the builder below, read back with
+ * every section V8 writes) by snapshot_builder.h, read back with
  * heap_snapshot_read(), and analysed. Node ordinal n gets id 2n+1 (so the
  * root is @1). Every expected number is worked out by hand in the comment
  * next to its graph from the rules in /work/shared/heapsnapshot-format.md
@@ -18,238 +18,18 @@
  * this file was written (the orphan, clique and WeakMap cases encode those
  * tools' own conventions).
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* asprintf, open_memstream (also when CFLAGS is overridden, as by make asan) */
-#endif
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <cmocka.h>
 
-#include <unistd.h>
-
 #include "../../src/analysis/paths.h"
 #include "../../src/analysis/retention.h"
+#include "snapshot_builder.h"
 
 #define SYS RETENTION_SYSTEM_DISTANCE
 #define NONE RETENTION_NO_DISTANCE
 #define NO_DEPTH UINT32_MAX
-
-/* MARK: - A snapshot builder */
-
-static const char *const node_types[] = {
-	"hidden", "array", "string", "object", "code", "closure", "regexp", "number", "native", "synthetic",
-	"concatenated string", "sliced string", "symbol", "bigint", "object shape",
-};
-static const char *const edge_types[] = { "context", "element", "property", "internal", "hidden", "shortcut", "weak" };
-
-struct gedge {
-	uint32_t from, to;
-	unsigned type;
-	uint32_t name; /* string index, or the index of element/hidden edges */
-	uint32_t order;
-};
-
-struct graph {
-	const char *label;
-	char **strings;
-	size_t string_count, string_cap;
-	struct gnode {
-		unsigned type;
-		uint32_t name;
-		uint64_t size;
-	} *nodes;
-	size_t node_count, node_cap;
-	struct gedge *edges;
-	size_t edge_count, edge_cap;
-	/* Intern lookups scan linearly; big generated graphs reuse the last name. */
-	uint32_t last_string;
-};
-
-static unsigned type_index(const char *const *list, size_t n, const char *name)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i], name))
-			return (unsigned)i;
-	fail_msg("unknown type '%s'", name);
-	return 0;
-}
-
-static void *grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return p;
-	*cap = *cap ? 2 * *cap : 64;
-	if (*cap < need)
-		*cap = need;
-	p = realloc(p, *cap * size);
-	assert_non_null(p);
-	return p;
-}
-
-static uint32_t intern(struct graph *g, const char *s)
-{
-	if (g->string_count && !strcmp(g->strings[g->last_string], s))
-		return g->last_string;
-	for (size_t i = 0; i < g->string_count; i++)
-		if (!strcmp(g->strings[i], s))
-			return g->last_string = (uint32_t)i;
-	g->strings = grow(g->strings, &g->string_cap, g->string_count + 1, sizeof(*g->strings));
-	g->strings[g->string_count] = strdup(s);
-	assert_non_null(g->strings[g->string_count]);
-	return g->last_string = (uint32_t)g->string_count++;
-}
-
-static void graph_init(struct graph *g, const char *label)
-{
-	memset(g, 0, sizeof(*g));
-	g->label = label;
-	intern(g, "<dummy>");
-}
-
-static void graph_free(struct graph *g)
-{
-	for (size_t i = 0; i < g->string_count; i++)
-		free(g->strings[i]);
-	free(g->strings);
-	free(g->nodes);
-	free(g->edges);
-}
-
-/* Adds a node; returns its ordinal (its id is 2 * ordinal + 1). */
-static uint32_t node(struct graph *g, const char *type, const char *name, uint64_t size)
-{
-	g->nodes = grow(g->nodes, &g->node_cap, g->node_count + 1, sizeof(*g->nodes));
-	g->nodes[g->node_count] = (struct gnode){ type_index(node_types, LH_ARRAY_LEN(node_types), type),
-						  intern(g, name), size };
-	return (uint32_t)g->node_count++;
-}
-
-static uint32_t id_of(uint32_t ordinal)
-{
-	return 2 * ordinal + 1;
-}
-
-static void add_edge(struct graph *g, uint32_t from, unsigned type, uint32_t name, uint32_t to)
-{
-	g->edges = grow(g->edges, &g->edge_cap, g->edge_count + 1, sizeof(*g->edges));
-	g->edges[g->edge_count] = (struct gedge){ from, to, type, name, (uint32_t)g->edge_count };
-	g->edge_count++;
-}
-
-/* An edge named by a string (context, property, internal, shortcut, weak). */
-static void edge(struct graph *g, uint32_t from, const char *type, const char *name, uint32_t to)
-{
-	unsigned t = type_index(edge_types, LH_ARRAY_LEN(edge_types), type);
-	assert_true(t != 1 && t != 4);
-	add_edge(g, from, t, intern(g, name), to);
-}
-
-/* An element or hidden edge, named by an index. */
-static void edge_index(struct graph *g, uint32_t from, const char *type, uint32_t index, uint32_t to)
-{
-	unsigned t = type_index(edge_types, LH_ARRAY_LEN(edge_types), type);
-	assert_true(t == 1 || t == 4);
-	add_edge(g, from, t, index, to);
-}
-
-static int by_source(const void *a, const void *b)
-{
-	const struct gedge *x = a, *y = b;
-	if (x->from != y->from)
-		return x->from < y->from ? -1 : 1;
-	return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/*
- * The snapshot text of g, as V8 lays it out. Edges are grouped by source
- * (V8's order); within a source they keep the order they were added in.
- * After this, g->edges is in file order: g->edges[e] is snapshot edge e.
- */
-static char *graph_text(struct graph *g, size_t *len)
-{
-	qsort(g->edges, g->edge_count, sizeof(*g->edges), by_source);
-	uint32_t *out_edges = calloc(g->node_count + 1, sizeof(uint32_t));
-	assert_non_null(out_edges);
-	for (size_t e = 0; e < g->edge_count; e++)
-		out_edges[g->edges[e].from]++;
-	char *text = NULL;
-	FILE *f = open_memstream(&text, len);
-	assert_non_null(f);
-	fputs("{\"snapshot\":{\"meta\":{\"node_fields\":[\"type\",\"name\",\"id\",\"self_size\",\"edge_count\","
-	      "\"trace_node_id\",\"detachedness\"],\"node_types\":[[",
-	      f);
-	for (size_t i = 0; i < LH_ARRAY_LEN(node_types); i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", node_types[i]);
-	fputs("],\"string\",\"number\",\"number\",\"number\",\"number\",\"number\"],"
-	      "\"edge_fields\":[\"type\",\"name_or_index\",\"to_node\"],\"edge_types\":[[",
-	      f);
-	for (size_t i = 0; i < LH_ARRAY_LEN(edge_types); i++)
-		fprintf(f, "%s\"%s\"", i ? "," : "", edge_types[i]);
-	fprintf(f,
-		"],\"string_or_number\",\"node\"],"
-		"\"trace_function_info_fields\":[\"function_id\",\"name\",\"script_name\",\"script_id\",\"line\",\"column\"],"
-		"\"trace_node_fields\":[\"id\",\"function_info_index\",\"count\",\"size\",\"children\"],"
-		"\"sample_fields\":[\"timestamp_us\",\"last_assigned_id\"],"
-		"\"location_fields\":[\"object_index\",\"script_id\",\"line\",\"column\"]},"
-		"\"node_count\":%zu,\"edge_count\":%zu,\"trace_function_count\":0},\n\"nodes\":[",
-		g->node_count, g->edge_count);
-	for (size_t n = 0; n < g->node_count; n++)
-		fprintf(f, "%s%u,%u,%u,%llu,%u,0,0\n", n ? "," : "", g->nodes[n].type, g->nodes[n].name,
-			id_of((uint32_t)n), (unsigned long long)g->nodes[n].size, out_edges[n]);
-	fputs("],\n\"edges\":[", f);
-	for (size_t e = 0; e < g->edge_count; e++)
-		fprintf(f, "%s%u,%u,%llu\n", e ? "," : "", g->edges[e].type, g->edges[e].name,
-			(unsigned long long)g->edges[e].to * 7);
-	fputs("],\n\"trace_function_infos\":[],\n\"trace_tree\":[],\n\"samples\":[],\n\"locations\":[],\n\"strings\":[", f);
-	for (size_t i = 0; i < g->string_count; i++)
-		fprintf(f, "%s\n\"%s\"", i ? "," : "", g->strings[i]); /* test names need no escaping */
-	fputs("]}\n", f);
-	assert_int_equal(fclose(f), 0);
-	free(out_edges);
-	return text;
-}
-
-static void write_file(const char *path, const char *text, size_t len)
-{
-	FILE *f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(text, 1, len, f), len);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* Writes g to a temp file and reads it back; the snapshot must load. */
-static struct heap_snapshot *graph_read(struct graph *g)
-{
-	size_t len = 0;
-	char *text = graph_text(g, &len);
-	const char *keep = getenv("LH_TEST_SNAPSHOT_DIR");
-	if (keep && *keep) {
-		char *kept = NULL;
-		assert_true(asprintf(&kept, "%s/%s.heapsnapshot", keep, g->label) > 0);
-		write_file(kept, text, len);
-		free(kept);
-	}
-	const char *dir = getenv("TMPDIR");
-	char *path = NULL;
-	assert_true(asprintf(&path, "%s/lh-test-retention-XXXXXX", dir && *dir ? dir : "/tmp") > 0);
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	write_file(path, text, len);
-	free(text);
-	struct lh_error err = { 0 };
-	struct heap_read_options opts = { 0 };
-	struct heap_snapshot *s = heap_snapshot_read(path, &opts, &err);
-	unlink(path);
-	free(path);
-	if (!s)
-		fail_msg("%s: the test snapshot did not load: byte %llu: %s", g->label, (unsigned long long)err.offset,
-			 err.message);
-	assert_int_equal(s->node_count, g->node_count);
-	assert_int_equal(s->edge_count, g->edge_count);
-	return s;
-}
 
 /*
  * What a test allocates, freed by teardown() even when an assertion fails
