@@ -2,9 +2,11 @@
 # bench/top.sh [SIZES...] - `leakhound top` (parse + dominators + retained sizes)
 # against DevTools' own heap snapshot worker (tests/oracles/devtools) and
 # memlab 2.0.5 (getFullHeapFromFile) on the same files, in one run, each on
-# one core under /usr/bin/time -v. Prints wall and CPU seconds, peak RSS, and
-# the peers' time over leakhound's. Snapshots come from bench/summary.sh's
-# cache (bench/data/heap-<N>mb.heapsnapshot; generated if missing).
+# one core under /usr/bin/time -v. Prints wall and CPU seconds (and the
+# system part of CPU: mostly the kernel zeroing fresh pages, which on a VM
+# can swing from run to run), peak RSS, and the peers' CPU time over
+# leakhound's. Snapshots come from bench/summary.sh's cache
+# (bench/data/heap-<N>mb.heapsnapshot; generated if missing).
 #   BENCH_SKIP_PEERS_MB=N   run the peers only on files below N MB
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +20,7 @@ make -s -C "$root" all >/dev/null
 [ -d "$here/node_modules" ] || (cd "$here" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 node "$root/tests/oracles/devtools/build.mjs" >/dev/null
 
-# measure LABEL CMD...: prints "LABEL wall cpu rss_mb" or "LABEL failed"
+# measure LABEL CMD...: prints "LABEL wall cpu rss_mb sys" or "LABEL failed"
 measure() {
 	local label=$1 t
 	shift
@@ -27,14 +29,14 @@ measure() {
 		awk -v l="$label" -F': ' '
 			/Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
 			/User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 / 1024 }
-			END { printf "%s %.2f %.2f %.0f\n", l, w, u + s, r }' "$t"
+			END { printf "%s %.2f %.2f %.0f %.2f\n", l, w, u + s, r, s }' "$t"
 	else
 		echo "$label failed: $(tail -1 "$t.err")"
 	fi
 	rm -f "$t" "$t.err"
 }
 
-printf '%-28s %-10s %8s %8s %9s %10s\n' file tool "wall s" "cpu s" "RSS MB" "x leakhound"
+printf '%-28s %-10s %8s %8s %8s %9s %10s\n' file tool "wall s" "cpu s" "sys s" "RSS MB" "x leakhound"
 for n in "${sizes[@]}"; do
 	f="$data/heap-${n}mb.heapsnapshot"
 	[ -f "$f" ] || bash "$here/summary.sh" "$n" >/dev/null
@@ -48,6 +50,6 @@ for n in "${sizes[@]}"; do
 	for row in "${rows[@]}"; do
 		echo "$row" | awk -v f="$(basename "$f")" -v b="$base" '
 			$2 == "failed:" { printf "%-28s %-10s %s\n", f, $1, $0; next }
-			{ printf "%-28s %-10s %8s %8s %9s %10.1f\n", f, $1, $2, $3, $4, ($3 > 0 && b > 0) ? $3 / b : 0 }'
+			{ printf "%-28s %-10s %8s %8s %8s %9s %10.1f\n", f, $1, $2, $3, $5, $4, ($3 > 0 && b > 0) ? $3 / b : 0 }'
 	done
 done
