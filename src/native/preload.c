@@ -61,8 +61,10 @@
  * made while it is set (by libunwind, or by a signal handler that
  * interrupted a shim) gets a "not counted" header, so the tracker's locks
  * are never taken twice on one thread. The writer thread keeps its guard
- * set for good. A counted block freed while the guard is held (or after
- * tracking stopped) stays counted: the price of never re-entering.
+ * set for good. A counted block freed while the guard is held (a signal
+ * handler that interrupted a shim) is charged through the tracker's shared
+ * counters, with atomics and no lock; one freed after tracking stopped
+ * stays counted.
  */
 #include <dlfcn.h>
 #include <errno.h>
@@ -226,6 +228,22 @@ static void *plain_malloc(size_t size)
 	return base ? label(base, PLAIN_SHIFT, size) : NULL;
 }
 
+/*
+ * The free of a counted block (moved: by realloc, never a temporary). With
+ * the guard held while tracking, a signal handler interrupted a shim of
+ * this thread; its free still counts, through the atomic shared counters.
+ */
+static void uncount(void *p, size_t size, uint32_t meta, bool moved)
+{
+	uint32_t stack = meta & META_STACK_MASK;
+	if (enter()) {
+		moved ? tracker_release(size, stack) : tracker_free_known(p, size, stack);
+		leave();
+	} else if (tracking) {
+		tracker_release_interrupted(size, stack);
+	}
+}
+
 static void plain_free(void *p)
 {
 	struct block_header *h = header_of(p);
@@ -234,10 +252,8 @@ static void plain_free(void *p)
 		return;
 	}
 	uint32_t meta = h->meta;
-	if ((meta & META_COUNTED) && enter()) {
-		tracker_free_known(p, h->size, meta & META_STACK_MASK);
-		leave();
-	}
+	if (meta & META_COUNTED)
+		uncount(p, h->size, meta, false);
 	h->cookie = 0; /* a second free of p is not taken for ours (glibc's own checks see it) */
 	__libc_free((char *)p - offset_of(meta));
 }
@@ -284,9 +300,9 @@ static void *plain_realloc(void *old, size_t size)
 	}
 	char *p = base + HEADER;
 	uint32_t meta = PLAIN_SHIFT << META_SHIFT_POS;
+	if (was.meta & META_COUNTED)
+		uncount(old, was.size, was.meta, true);
 	if (enter()) {
-		if (was.meta & META_COUNTED)
-			tracker_release(was.size, was.meta & META_STACK_MASK);
 		meta |= charge(p, size);
 		leave();
 	}

@@ -270,6 +270,16 @@ static struct count_table *table_acquire(void)
 
 enum count_kind { COUNT_ALLOC, COUNT_FREE, COUNT_TEMPORARY_FREE };
 
+/* Into the shared counters, with atomics: safe from any thread at any moment. */
+static void count_shared(uint32_t stack, int64_t bytes, enum count_kind kind)
+{
+	struct tracker_stack_stats *c = &shared_counts[stack];
+	atomic_fetch_add_explicit(&c->live_bytes, bytes, memory_order_relaxed);
+	atomic_fetch_add_explicit(kind == COUNT_ALLOC ? &c->allocs : &c->frees, 1, memory_order_relaxed);
+	if (kind == COUNT_TEMPORARY_FREE)
+		atomic_fetch_add_explicit(&c->temporaries, 1, memory_order_relaxed);
+}
+
 static inline void count_event(uint32_t stack, int64_t bytes, enum count_kind kind)
 {
 	bool alloc = kind == COUNT_ALLOC;
@@ -287,11 +297,7 @@ static inline void count_event(uint32_t stack, int64_t bytes, enum count_kind ki
 			COUNT_OWN(c->temporaries, 1);
 		return;
 	}
-	struct tracker_stack_stats *c = &shared_counts[stack];
-	atomic_fetch_add_explicit(&c->live_bytes, bytes, memory_order_relaxed);
-	atomic_fetch_add_explicit(alloc ? &c->allocs : &c->frees, 1, memory_order_relaxed);
-	if (kind == COUNT_TEMPORARY_FREE)
-		atomic_fetch_add_explicit(&c->temporaries, 1, memory_order_relaxed);
+	count_shared(stack, bytes, kind);
 }
 
 static void charge_alloc(size_t size, uint32_t stack)
@@ -338,4 +344,10 @@ void tracker_free_known(void *p, size_t size, uint32_t stack)
 void tracker_release(size_t size, uint32_t stack)
 {
 	charge_free(size, stack, COUNT_FREE);
+}
+
+void tracker_release_interrupted(size_t size, uint32_t stack)
+{
+	count_shared(stack, -(int64_t)size, COUNT_FREE);
+	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
 }

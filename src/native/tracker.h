@@ -68,6 +68,12 @@ uint32_t tracker_charge(void *p, size_t size);
 void tracker_free_known(void *p, size_t size, uint32_t stack);
 /* Charges a block as freed because realloc moved or resized it: never a temporary. */
 void tracker_release(size_t size, uint32_t stack);
+/*
+ * Charges the free of a block by a signal handler that interrupted this
+ * thread inside a shim (the reentrancy guard held): the thread's own
+ * counters may be half-updated, so the shared ones, with atomics; no lock.
+ */
+void tracker_release_interrupted(size_t size, uint32_t stack);
 
 /* Stacks defined so far: ids 1 .. tracker_stack_count()-1 are readable. */
 uint32_t tracker_stack_count(void);
