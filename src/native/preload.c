@@ -7,15 +7,17 @@
  *   LEAKHOUND_TRACE_PID          the pid to track
  *   LEAKHOUND_LEAK_CHECK         1: serve the malloc family from the leak
  *                                heap and run leak checks (leak_check.h)
- *   LEAKHOUND_TRACE_CHILDREN     1: descendants that exec track too
+ *   LEAKHOUND_TRACE_CHILDREN     1: descendants track too
  * Only the process whose pid is LEAKHOUND_TRACE_PID tracks (exec keeps the
  * pid, so `run -- sh -c 'exec prog'` tracks prog); children that inherit
  * LD_PRELOAD, and children created by fork, run untracked, unless
- * LEAKHOUND_TRACE_CHILDREN is set: then every image started by exec in a
- * descendant tracks itself into FILE.PID. A forked child is never tracked
- * before it execs: its copy of the tracker's state (the writer thread did
- * not survive the fork, its locks may be held) is left alone. A program
+ * LEAKHOUND_TRACE_CHILDREN is set: then every descendant tracks itself
+ * into FILE.PID, from its fork (the tracker's locks are held across it,
+ * and the child starts a trace and writer thread of its own, its first
+ * snapshot holding what it inherited) and again from each exec. Outside
+ * that mode a forked child's copy of the tracker is left alone. A program
  * that execs another image restarts its trace (the file is truncated).
+ * In leak-check mode forked children are not followed.
  *
  * The real allocator: glibc 2.36 exports __libc_malloc, __libc_calloc,
  * __libc_realloc, __libc_free and __libc_memalign, so no dlsym(RTLD_NEXT)
@@ -532,23 +534,62 @@ static void hold_guard(void)
 	guard = 1;
 }
 
-static void after_fork_in_child(void)
+/*
+ * `run --children` outside leak-check mode: a forked child tracks on into
+ * FILE.PID. The tracker's and the writer's locks are held across the fork
+ * (the registry's last, as the writer takes it under its own), so the child
+ * inherits none that another thread held; the child then starts its own
+ * trace and writer thread.
+ */
+static int follow_forks;
+static char children_base[4096];        /* FILE: each followed descendant writes FILE.PID */
+static int fork_locks_held;
+
+static void release_fork_locks(void)
 {
-	tracking = 0; /* children are not followed: they run untracked */
-	if (leak_mode)
-		leak_heap_unlock();
+	own_memory_unhold();
+	tracker_fork_done();
+	trace_writer_fork_done();
+	fork_locks_held = 0;
 }
 
 static void before_fork(void)
 {
 	if (leak_mode)
 		leak_heap_lock(); /* the child must not inherit it locked */
+	if (tracking && follow_forks) {
+		trace_writer_fork_prepare();
+		tracker_fork_prepare();
+		own_memory_hold();
+		fork_locks_held = 1;
+	}
 }
 
 static void after_fork_in_parent(void)
 {
 	if (leak_mode)
 		leak_heap_unlock();
+	if (fork_locks_held)
+		release_fork_locks();
+}
+
+static void after_fork_in_child(void)
+{
+	if (leak_mode)
+		leak_heap_unlock();
+	if (!fork_locks_held) {
+		tracking = 0; /* not followed: the child runs untracked */
+		return;
+	}
+	release_fork_locks();
+	char path[sizeof(children_base) + 24];
+	snprintf(path, sizeof(path), "%s.%ld", children_base, (long)getpid());
+	int outer = guard;
+	guard = 1; /* the new writer thread's memory is not the program's */
+	tracked_pid = getpid();
+	if (!trace_writer_restart(path))
+		tracking = 0;
+	guard = outer;
 }
 
 static void stop_tracking(void)
@@ -633,11 +674,13 @@ __attribute__((constructor)) static void leakhound_start(void)
 	const char *pid = getenv("LEAKHOUND_TRACE_PID");
 	if (!path || !pid)
 		return;
-	/* `run --children`: a descendant that execs tracks itself into FILE.PID. */
+	/* `run --children`: a descendant that execs tracks itself into FILE.PID, as one that forks does. */
+	const char *children = getenv("LEAKHOUND_TRACE_CHILDREN");
+	follow_forks = children && !strcmp(children, "1") &&
+		       (size_t)snprintf(children_base, sizeof(children_base), "%s", path) < sizeof(children_base);
 	char child_path[4096];
 	if (strtol(pid, NULL, 10) != (long)getpid()) {
-		const char *children = getenv("LEAKHOUND_TRACE_CHILDREN");
-		if (!children || strcmp(children, "1") != 0 ||
+		if (!follow_forks ||
 		    (size_t)snprintf(child_path, sizeof(child_path), "%s.%ld", path, (long)getpid()) >= sizeof(child_path))
 			return;
 		path = child_path;
@@ -648,6 +691,8 @@ __attribute__((constructor)) static void leakhound_start(void)
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
 	if (tracker_init(self.lo, self.hi) && trace_writer_open(path, interval_from_env())) {
 		start_leak_mode();
+		if (leak_mode)
+			follow_forks = 0; /* a forked child's leak heap is the parent's: it runs untracked */
 		pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
 		tracked_pid = getpid();
 		tracking = 1;

@@ -417,6 +417,28 @@ bool trace_writer_start(void (*thread_init)(void))
 	return true;
 }
 
+void trace_writer_fork_prepare(void)
+{
+	pthread_mutex_lock(&write_lock);
+}
+
+void trace_writer_fork_done(void)
+{
+	pthread_mutex_unlock(&write_lock);
+}
+
+bool trace_writer_restart(const char *path)
+{
+	/* Nothing of the parent's file is in the new one: modules, stacks and counts are written anew. */
+	opened = finished = false;
+	stacks_written = 1;
+	modules_seen = (unsigned long long)-1;
+	if (last_events)
+		memset(last_events, 0, (size_t)last_events_cap * sizeof(*last_events));
+	atomic_store(&writer_tid, 0);
+	return trace_writer_open(path, interval_ns) && trace_writer_start(writer_thread_init);
+}
+
 void trace_writer_enable_leak_check(void (*stop_tracking)(void))
 {
 	leak_stop_tracking = stop_tracking;

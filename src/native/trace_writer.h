@@ -29,6 +29,16 @@ bool trace_writer_start(void (*thread_init)(void));
 void trace_writer_finish(void);
 
 /*
+ * A fork whose child tracks on: the write lock is held across it (prepare,
+ * then done in parent and child), and the child, whose copy of the writer
+ * thread did not survive the fork, starts a new trace at path with a new
+ * writer thread (its first snapshot holds what it inherited).
+ */
+void trace_writer_fork_prepare(void);
+void trace_writer_fork_done(void);
+bool trace_writer_restart(const char *path);
+
+/*
  * Leak checks (`run --leak-check`): the final batch gets one, and
  * trace_writer_request_leak_check() (async-signal-safe: an atomic store and
  * a futex wake) has the writer thread run one at once. `stop_tracking` is

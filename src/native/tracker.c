@@ -326,6 +326,20 @@ static inline enum count_kind free_kind(void *p)
 	return COUNT_TEMPORARY_FREE;
 }
 
+/* ---- fork ---- */
+
+void tracker_fork_prepare(void)
+{
+	pthread_mutex_lock(&stack_lock);
+	pthread_mutex_lock(&tables_lock);
+}
+
+void tracker_fork_done(void)
+{
+	pthread_mutex_unlock(&tables_lock);
+	pthread_mutex_unlock(&stack_lock);
+}
+
 /* ---- the calls preload.c makes ---- */
 
 uint32_t tracker_charge(void *p, size_t size)

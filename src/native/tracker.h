@@ -75,6 +75,15 @@ void tracker_release(size_t size, uint32_t stack);
  */
 void tracker_release_interrupted(size_t size, uint32_t stack);
 
+/*
+ * Around a fork that the child tracks on from (`run --children`): the
+ * tracker's locks are taken before it and released after it, in parent and
+ * child, so the child never inherits one that another thread held. The
+ * child keeps the counts: its memory at the fork is the parent's.
+ */
+void tracker_fork_prepare(void);
+void tracker_fork_done(void);
+
 /* Stacks defined so far: ids 1 .. tracker_stack_count()-1 are readable. */
 uint32_t tracker_stack_count(void);
 /* The frames of stack id (innermost first); returns their count. */

@@ -1,8 +1,9 @@
 /* spawns.c - for tests/e2e/t4035 (run --children). The parent leaks 10
- * blocks of 32 bytes, forks a child that leaks 1000 blocks without exec
- * (untracked even with --children), then forks a child that execs this
- * program again as "spawns exec'd", which leaks 50 blocks of 48 bytes at
- * the LEAK-SITE line and runs /bin/true through sh (two more execs). */
+ * blocks of 32 bytes, forks a child that leaks 1000 blocks of 1000 bytes
+ * without exec (it inherits the parent's 10 blocks) and exits, then forks
+ * a child that execs this program again as "spawns exec'd", which leaks 50
+ * blocks of 48 bytes at the LEAK-SITE line and runs /bin/true through sh
+ * (two more execs). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		for (int i = 0; i < 1000; i++)
 			forked_leak();
-		_exit(0);
+		exit(0);
 	}
 	int forked = wait_for(pid);
 	pid = fork();
