@@ -300,15 +300,9 @@ static void *plain_realloc(void *old, size_t size)
 		header_of(old)->cookie = 0;
 		__libc_free((char *)old - offset);
 	}
-	char *p = base + HEADER;
-	uint32_t meta = PLAIN_SHIFT << META_SHIFT_POS;
 	if (was.meta & META_COUNTED)
 		uncount(old, was.size, was.meta, true);
-	if (enter()) {
-		meta |= charge(p, size);
-		leave();
-	}
-	return write_header(p, size, meta);
+	return label(base, PLAIN_SHIFT, size);
 }
 
 /*
@@ -545,6 +539,12 @@ static int follow_forks;
 static char children_base[4096];        /* FILE: each followed descendant writes FILE.PID */
 static int fork_locks_held;
 
+/* FILE.PID for this process; false if it does not fit in size. */
+static bool child_trace_path(char *out, size_t size)
+{
+	return (size_t)snprintf(out, size, "%s.%ld", children_base, (long)getpid()) < size;
+}
+
 static void release_fork_locks(void)
 {
 	own_memory_unhold();
@@ -583,11 +583,10 @@ static void after_fork_in_child(void)
 	}
 	release_fork_locks();
 	char path[sizeof(children_base) + 24];
-	snprintf(path, sizeof(path), "%s.%ld", children_base, (long)getpid());
 	int outer = guard;
 	guard = 1; /* the new writer thread's memory is not the program's */
 	tracked_pid = getpid();
-	if (!trace_writer_restart(path))
+	if (!child_trace_path(path, sizeof(path)) || !trace_writer_restart(path))
 		tracking = 0;
 	guard = outer;
 }
@@ -678,10 +677,9 @@ __attribute__((constructor)) static void leakhound_start(void)
 	const char *children = getenv("LEAKHOUND_TRACE_CHILDREN");
 	follow_forks = children && !strcmp(children, "1") &&
 		       (size_t)snprintf(children_base, sizeof(children_base), "%s", path) < sizeof(children_base);
-	char child_path[4096];
+	char child_path[sizeof(children_base) + 24];
 	if (strtol(pid, NULL, 10) != (long)getpid()) {
-		if (!follow_forks ||
-		    (size_t)snprintf(child_path, sizeof(child_path), "%s.%ld", path, (long)getpid()) >= sizeof(child_path))
+		if (!follow_forks || !child_trace_path(child_path, sizeof(child_path)))
 			return;
 		path = child_path;
 	}

@@ -170,7 +170,7 @@ static uint32_t stack_intern(const uint64_t *frames, uint32_t n)
 
 _Static_assert(sizeof(uintptr_t) == sizeof(uint64_t), "frames are stored as captured");
 
-static struct count_table *table_acquire(void);
+static inline struct count_table *thread_table(void);
 
 /*
  * Through the thread's memo (unwind.h) when it has a table: a stack it
@@ -179,19 +179,15 @@ static struct count_table *table_acquire(void);
 static uint32_t capture_stack(void)
 {
 	uintptr_t frames[LH_TRACE_MAX_FRAMES];
-	struct count_table *t = my_table;
-	if (__builtin_expect(!t, 0))
-		t = table_acquire();
-	if (__builtin_expect(!t, 0)) {
-		int n = unwind_backtrace(frames, LH_TRACE_MAX_FRAMES);
-		return stack_intern((const uint64_t *)frames, n > 0 ? (uint32_t)n : 0);
-	}
-	int n = unwind_backtrace_memo(frames, LH_TRACE_MAX_FRAMES, &t->memo);
-	if (t->memo.found)
-		return t->memo.found;
+	struct count_table *t = thread_table();
+	struct unwind_memo *memo = t ? &t->memo : NULL;
+	int n = memo ? unwind_backtrace_memo(frames, LH_TRACE_MAX_FRAMES, memo)
+		     : unwind_backtrace(frames, LH_TRACE_MAX_FRAMES);
+	if (memo && memo->found)
+		return memo->found;
 	uint32_t id = stack_intern((const uint64_t *)frames, n > 0 ? (uint32_t)n : 0);
-	if (id) /* 0: the table is full, and a memo value must not be 0 */
-		unwind_memo_attach(&t->memo, id);
+	if (memo && id) /* 0: the table is full, and a memo value must not be 0 */
+		unwind_memo_attach(memo, id);
 	return id;
 }
 
@@ -263,6 +259,13 @@ static struct count_table *table_acquire(void)
 	return t;
 }
 
+/* The calling thread's table, made on its first use; NULL without memory. */
+static inline struct count_table *thread_table(void)
+{
+	struct count_table *t = my_table;
+	return __builtin_expect(t != NULL, 1) ? t : table_acquire();
+}
+
 /* Adds d to a counter only this thread writes: a plain load and store, no locked instruction. */
 #define COUNT_OWN(counter, d) \
 	atomic_store_explicit(&(counter), atomic_load_explicit(&(counter), memory_order_relaxed) + (d), \
@@ -283,9 +286,7 @@ static void count_shared(uint32_t stack, int64_t bytes, enum count_kind kind)
 static inline void count_event(uint32_t stack, int64_t bytes, enum count_kind kind)
 {
 	bool alloc = kind == COUNT_ALLOC;
-	struct count_table *t = my_table;
-	if (__builtin_expect(!t, 0))
-		t = table_acquire();
+	struct count_table *t = thread_table();
 	if (__builtin_expect(t != NULL, 1)) {
 		struct tracker_stack_stats *c = &t->counts[stack];
 		COUNT_OWN(c->live_bytes, bytes);

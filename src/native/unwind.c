@@ -877,7 +877,8 @@ static inline bool memo_holds(const struct unwind_memo_entry *e, uintptr_t pc, u
  */
 struct memo_fill {
 	struct unwind_memo_entry *e;    /* NULL: not memoised */
-	uintptr_t rbp_at, rbp_seen;     /* where the current rbp was loaded from; 0: the starting rbp */
+	enum { RBP_STARTING, RBP_LOADED, RBP_NOTED } rbp_from; /* where the current rbp came from */
+	uintptr_t rbp_at, rbp_seen;     /* RBP_LOADED: the slot it was loaded from, and its value */
 };
 
 static inline void memo_note(struct memo_fill *f, uintptr_t at, uintptr_t value)
@@ -897,11 +898,11 @@ static inline void memo_note_rbp_base(struct memo_fill *f)
 {
 	if (!f->e)
 		return;
-	if (!f->rbp_at) {
+	if (f->rbp_from == RBP_STARTING) {
 		f->e->rbp_used = 1;
-	} else {
+	} else if (f->rbp_from == RBP_LOADED) {
 		memo_note(f, f->rbp_at, f->rbp_seen);
-		f->rbp_at = 0; /* noted once */
+		f->rbp_from = RBP_NOTED;
 	}
 }
 
@@ -939,6 +940,7 @@ static int walk_frames(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uint
 				return n; /* not moving up the stack, or off it */
 			if (slot) {
 				rbp = load_word(cfa - 8 * slot);
+				memo->rbp_from = RBP_LOADED;
 				memo->rbp_at = cfa - 8 * slot;
 				memo->rbp_seen = rbp;
 			}
@@ -1018,35 +1020,30 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 }
 
 /*
- * unwind_backtrace: a tail jump into unwind_walk with the caller's state:
- * its pc (our return address), its stack pointer once we return, and its
- * rbp (callee-saved, so still the caller's). Keeping this in assembly means
- * no frame of ours is ever walked.
+ * unwind_backtrace(_memo): a tail jump into unwind_walk with the caller's
+ * state: its pc (our return address), its stack pointer once we return,
+ * and its rbp (callee-saved, so still the caller's). Keeping this in
+ * assembly means no frame of ours is ever walked. unwind_backtrace is the
+ * memo entry with no memo: it clears the third argument and falls through.
  */
 __asm__(".text\n"
 	".globl unwind_backtrace\n"
 	".hidden unwind_backtrace\n"
 	".type unwind_backtrace, @function\n"
-	"unwind_backtrace:\n"
-	".cfi_startproc\n"
-	"\txorl %r9d, %r9d\n"
-	"\tmovq (%rsp), %rdx\n"
-	"\tleaq 8(%rsp), %rcx\n"
-	"\tmovq %rbp, %r8\n"
-	"\tjmp unwind_walk\n"
-	".cfi_endproc\n"
-	".size unwind_backtrace, .-unwind_backtrace\n"
 	".globl unwind_backtrace_memo\n"
 	".hidden unwind_backtrace_memo\n"
 	".type unwind_backtrace_memo, @function\n"
-	"unwind_backtrace_memo:\n"
+	"unwind_backtrace:\n"
 	".cfi_startproc\n"
+	"\txorl %edx, %edx\n"
+	"unwind_backtrace_memo:\n"
 	"\tmovq %rdx, %r9\n"
 	"\tmovq (%rsp), %rdx\n"
 	"\tleaq 8(%rsp), %rcx\n"
 	"\tmovq %rbp, %r8\n"
 	"\tjmp unwind_walk\n"
 	".cfi_endproc\n"
+	".size unwind_backtrace, .-unwind_backtrace\n"
 	".size unwind_backtrace_memo, .-unwind_backtrace_memo\n");
 
 #else /* not x86-64: libunwind */
