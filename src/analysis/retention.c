@@ -79,54 +79,6 @@ bool retention_parse_weakmap_edge_name(const char *name, uint64_t *table_id, siz
 	return false;
 }
 
-/*
- * For each string used as an internal edge name: 0 if it is no WeakMap
- * ephemeron name, else an id shared by the two edges of one key/value pair
- * (their names differ only in the leading number), plus the table's id.
- */
-struct weakmap_names {
-	uint32_t *pair;         /* per string index; UINT32_MAX = not looked at */
-	uint32_t *table;        /* per string index */
-	uint32_t pair_count;
-};
-
-static void weakmap_names_build(const struct heap_snapshot *s, struct weakmap_names *w)
-{
-	w->pair = lh_malloc((size_t)LH_MAX(s->string_count, 1) * sizeof(*w->pair));
-	w->table = lh_calloc(LH_MAX(s->string_count, 1), sizeof(*w->table));
-	memset(w->pair, 0xff, (size_t)s->string_count * sizeof(*w->pair));
-	struct strmap suffixes = { 0 };
-	for (uint32_t e = 0; e < s->edge_count; e++) {
-		uint32_t name = s->edge_name[e];
-		if (heap_edge_kind(s, e) != HEAP_EDGE_INTERNAL || w->pair[name] != UINT32_MAX)
-			continue;
-		uint64_t table;
-		size_t prefix;
-		w->pair[name] = 0;
-		if (retention_parse_weakmap_edge_name(heap_string(s, name), &table, &prefix)) {
-			w->pair[name] = strmap_intern(&suffixes, heap_string(s, name) + prefix) + 1;
-			w->table[name] = table <= UINT32_MAX ? (uint32_t)table : 0;
-		}
-	}
-	w->pair_count = (uint32_t)suffixes.count;
-	strmap_free(&suffixes);
-}
-
-static void weakmap_names_free(struct weakmap_names *w)
-{
-	free(w->pair);
-	free(w->table);
-}
-
-/* The pair id of edge e if it is a WeakMap ephemeron edge, else 0. */
-static uint32_t weakmap_pair(const struct heap_snapshot *s, const struct weakmap_names *w, uint32_t e)
-{
-	if (heap_edge_kind(s, e) != HEAP_EDGE_INTERNAL)
-		return 0;
-	uint32_t pair = w->pair[s->edge_name[e]];
-	return pair == UINT32_MAX ? 0 : pair;
-}
-
 /* MARK: - Bits */
 
 static inline bool bit_get(const uint8_t *bits, size_t i)
@@ -139,6 +91,11 @@ static inline void bit_set(uint8_t *bits, size_t i)
 	bits[i >> 3] |= (uint8_t)(1u << (i & 7));
 }
 
+static inline void bit_clear(uint8_t *bits, size_t i)
+{
+	bits[i >> 3] &= (uint8_t)~(1u << (i & 7));
+}
+
 static inline void bit_flip(uint8_t *bits, size_t i)
 {
 	bits[i >> 3] ^= (uint8_t)(1u << (i & 7));
@@ -147,6 +104,109 @@ static inline void bit_flip(uint8_t *bits, size_t i)
 static uint8_t *bits_new(size_t count)
 {
 	return lh_calloc(count / 8 + 1, 1);
+}
+
+/* MARK: - WeakMap ephemeron names */
+
+/*
+ * The strings that are WeakMap ephemeron edge names, each with an id shared
+ * by the two edges of one key/value pair (their names differ only in the
+ * leading number) and the table's id. Read off the string table, not the
+ * edges: almost every string fails at its first byte, and the edges' names
+ * are then read only where a rule needs them. A bit per string finds them;
+ * only they take more room, since this lives through the dominator pass,
+ * the peak of memory.
+ */
+struct weakmap_name {
+	uint32_t string, pair, table;
+};
+
+struct weakmap_names {
+	uint8_t *named;               /* per string index */
+	struct weakmap_name *names;   /* by ascending string index */
+	size_t count;
+	uint32_t pair_count;
+	uint8_t *tables;              /* per ordinal: the table of some ephemeron name; NULL when there is none */
+};
+
+static int compare_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return (x > y) - (x < y);
+}
+
+static inline uint32_t id_filter_slot(uint32_t id)
+{
+	return (id * 0x9E3779B1u) >> 16;
+}
+
+/* Marks the nodes whose id some ephemeron name gives as its table. */
+static uint8_t *mark_tables(const struct heap_snapshot *s, const struct weakmap_names *w)
+{
+	if (!w->count)
+		return NULL;
+	uint32_t *ids = lh_malloc(w->count * sizeof(*ids));
+	for (size_t i = 0; i < w->count; i++)
+		ids[i] = w->names[i].table;
+	qsort(ids, w->count, sizeof(*ids), compare_u32);
+	/* A 64 Kbit filter on the id keeps the binary search off almost every node. */
+	uint8_t *filter = bits_new(1u << 16), *tables = bits_new(s->node_count);
+	for (size_t i = 0; i < w->count; i++)
+		bit_set(filter, id_filter_slot(ids[i]));
+	for (uint32_t n = 0; n < s->node_count; n++) {
+		uint32_t id = s->node_id[n];
+		if (bit_get(filter, id_filter_slot(id)) && bsearch(&id, ids, w->count, sizeof(*ids), compare_u32))
+			bit_set(tables, n);
+	}
+	free(filter);
+	free(ids);
+	return tables;
+}
+
+static void weakmap_names_build(const struct heap_snapshot *s, struct weakmap_names *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->named = bits_new(s->string_count);
+	struct strmap suffixes = { 0 };
+	size_t cap = 0;
+	for (uint32_t i = 0; i < s->string_count; i++) {
+		const char *name = heap_string(s, i);
+		uint64_t table;
+		size_t prefix;
+		if (*name < '0' || *name > '9' || !retention_parse_weakmap_edge_name(name, &table, &prefix))
+			continue;
+		bit_set(w->named, i);
+		lh_grow((void **)&w->names, &cap, w->count + 1, sizeof(*w->names));
+		w->names[w->count++] = (struct weakmap_name){ i, (uint32_t)strmap_intern(&suffixes, name + prefix) + 1,
+							     table <= UINT32_MAX ? (uint32_t)table : 0 };
+	}
+	w->pair_count = (uint32_t)suffixes.count;
+	w->tables = mark_tables(s, w);
+	strmap_free(&suffixes);
+}
+
+static void weakmap_names_free(struct weakmap_names *w)
+{
+	free(w->named);
+	free(w->names);
+	free(w->tables);
+}
+
+/* Edge e's name if e is a WeakMap ephemeron edge, else NULL. */
+static const struct weakmap_name *weakmap_name_of(const struct heap_snapshot *s, const struct weakmap_names *w,
+						  uint32_t e)
+{
+	if (heap_edge_kind(s, e) != HEAP_EDGE_INTERNAL || !bit_get(w->named, s->edge_name[e]))
+		return NULL;
+	uint32_t string = s->edge_name[e];
+	return bsearch(&string, w->names, w->count, sizeof(*w->names), compare_u32); /* keyed by its first field */
+}
+
+/* DevTools' rule: the table's own edge to a value, named for the pair, does not retain the value. */
+static bool is_table_to_value(const struct heap_snapshot *s, const struct weakmap_names *w, uint32_t n, uint32_t e)
+{
+	const struct weakmap_name *name = weakmap_name_of(s, w, e);
+	return name && name->table == s->node_id[n];
 }
 
 /* MARK: - Roots and page-owned nodes */
@@ -217,18 +277,16 @@ static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mo
 {
 	uint8_t *essential = bits_new(s->edge_count);
 	uint8_t *owned = mode == RETENTION_ALL_EDGES ? NULL : mark_page_owned(s, mode);
-	bool weakmap_rule = mode == RETENTION_DEVTOOLS;
+	const uint8_t *tables = mode == RETENTION_DEVTOOLS ? names->tables : NULL;
 	for (uint32_t n = 0; n < s->node_count; n++) {
+		bool table = tables && bit_get(tables, n);
 		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
 			enum heap_edge_kind kind = heap_edge_kind(s, e);
 			uint32_t to = heap_edge_to(s, e);
 			if (kind == HEAP_EDGE_WEAK || to == n)
 				continue;
-			if (weakmap_rule) {
-				uint32_t name = s->edge_name[e];
-				if (weakmap_pair(s, names, e) && names->table[name] == s->node_id[n])
-					continue; /* table -> value: the key -> value edge is kept instead */
-			}
+			if (table && is_table_to_value(s, names, n, e))
+				continue; /* the key -> value edge is kept instead */
 			if (owned && n != s->root &&
 			    (kind == HEAP_EDGE_SHORTCUT || (bit_get(owned, to) && !bit_get(owned, n))))
 				continue;
@@ -257,36 +315,45 @@ static bool is_ownable(const struct heap_snapshot *s, uint32_t n)
  * one non-weak owner reaches (through other such nodes) to that owner, so
  * an object's backing store counts as the object's own size. Skipped, as in
  * DevTools, when the root has no user roots (an "expose internals" file).
- * owner is room for node_count words. Returns its worklist (2 * node_count +
- * 1 words) for reuse, or NULL when skipped.
+ * owner is room for node_count words. The worklist goes in room, resized;
+ * returns it for reuse.
  */
-static uint32_t *transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self, uint32_t *owner)
+static uint32_t *transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self, uint32_t *owner, uint32_t *room)
 {
 	if (!has_user_roots(s))
-		return NULL;
+		return room;
 	/* Each node enters the worklist at most twice: when first owned, and when found shared. */
-	uint32_t *work = lh_realloc_column(NULL, 2 * (size_t)s->node_count + 1, sizeof(*work));
+	uint32_t *work = lh_realloc_column(room, 2 * (size_t)s->node_count + 1, sizeof(*work));
+	/* Ownable nodes not yet found shared: the only targets whose owner can change, in a bitmap that stays in cache. */
+	uint8_t *open = bits_new(s->node_count);
 	size_t top = 0;
 	for (uint32_t n = 0; n < s->node_count; n++) {
-		owner[n] = is_ownable(s, n) ? OWNER_UNVISITED : n;
-		if (owner[n] == n)
+		if (is_ownable(s, n)) {
+			owner[n] = OWNER_UNVISITED;
+			bit_set(open, n);
+		} else {
+			owner[n] = n;
 			work[top++] = n;
+		}
 	}
 	while (top) {
 		uint32_t n = work[--top], by = owner[n];
 		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
-			if (heap_edge_kind(s, e) == HEAP_EDGE_WEAK)
-				continue;
 			uint32_t t = heap_edge_to(s, e);
-			if (owner[t] == OWNER_UNVISITED) {
+			if (!bit_get(open, t) || heap_edge_kind(s, e) == HEAP_EDGE_WEAK)
+				continue;
+			if (owner[t] == OWNER_UNVISITED)
 				owner[t] = by;
-				work[top++] = t;
-			} else if (owner[t] != t && owner[t] != by && owner[t] != OWNER_MANY) {
+			else if (owner[t] != by)
 				owner[t] = OWNER_MANY;
-				work[top++] = t;
-			}
+			else
+				continue;
+			if (owner[t] == OWNER_MANY)
+				bit_clear(open, t);
+			work[top++] = t;
 		}
 	}
+	free(open);
 	for (uint32_t n = 0; n < s->node_count; n++) {
 		uint32_t o = owner[n];
 		if (o == OWNER_UNVISITED || o == OWNER_MANY || o == n || o == s->root ||
@@ -327,27 +394,39 @@ static uint8_t *strongly_referred(const struct heap_snapshot *s)
  *     of keeping a stack.
  *   - The retainers of all vertices sit in one array in the order the main
  *     loop visits them (falling DFS number), each list's last entry flagged,
- *     so no per-node offsets are kept. A vertex's DFS parent, when an edge
- *     leads from it (always, but for the roots of the searches for orphans
- *     and the leftover cliques), is left out of its list and flagged in a
- *     bit instead: not yet processed when the vertex is, it offers exactly
- *     its own DFS number, and most vertices are retained by their parent
- *     alone, so most lists are empty and take no room.
+ *     so no per-node offsets are kept. The DFS tree edge into a vertex
+ *     (every vertex has one, but the roots of the searches for orphans and
+ *     the leftover cliques) is left out of its list and flagged in a bit
+ *     instead: the parent, not yet processed when the vertex is, offers
+ *     exactly its own DFS number, and most vertices are retained by their
+ *     parent alone, so most lists are empty and take no room. The DFS
+ *     clears the tree edge's essential bit, so the passes that lay the
+ *     lists out need no look at the parent. (Further edges from the parent
+ *     go into the list: they offer the same number again.)
+ *   - Whether a vertex is numbered yet, the one thing the DFS asks of
+ *     every edge's target, sits in a bitmap that stays in cache.
  */
 #define LAST_RETAINER (1u << 31)
 
 struct lengauer_tarjan {
 	const struct heap_snapshot *s;
-	const uint8_t *essential;
+	uint8_t *essential;           /* the DFS clears its tree edges' bits */
 	uint32_t *ancestor, *vertex, *label, *semi, *dom;
-	uint8_t *linked;
+	uint8_t *linked;              /* while numbering: which vertices are numbered */
 	uint32_t *next_edge;          /* DFS cursor per ordinal, during numbering only */
 	const uint8_t *retained;      /* per ordinal: some essential edge points at it */
-	uint8_t *parent_retains;      /* per vertex: an essential edge leads from its DFS parent */
+	uint8_t *parent_retains;      /* per vertex: a DFS tree edge leads into it */
 	uint8_t *other_retainers;     /* per vertex: its list holds retainers besides the parent */
 	uint32_t *retainers;
 	uint32_t n;                   /* vertices numbered so far */
 };
+
+static void lt_number(struct lengauer_tarjan *lt, uint32_t v)
+{
+	bit_set(lt->linked, v);
+	lt->semi[v] = ++lt->n;
+	lt->vertex[lt->n] = v;
+}
 
 /* Iterative DFS from vertex root over essential edges, in edge order. */
 static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
@@ -356,17 +435,17 @@ static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
 	lt->next_edge[root - 1] = heap_edge_begin(s, root - 1);
 	uint32_t v = root;
 	while (v) {
-		if (!lt->semi[v]) {
-			lt->semi[v] = ++lt->n;
-			lt->vertex[lt->n] = v;
-		}
+		if (!bit_get(lt->linked, v))
+			lt_number(lt, v);
 		uint32_t next = lt->ancestor[v], o = v - 1, end = heap_edge_end(s, o);
 		for (; lt->next_edge[o] < end; lt->next_edge[o]++) {
 			uint32_t e = lt->next_edge[o];
 			if (!bit_get(lt->essential, e))
 				continue;
 			uint32_t w = heap_edge_to(s, e) + 1;
-			if (!lt->semi[w]) {
+			if (!bit_get(lt->linked, w)) {
+				bit_clear(lt->essential, e);
+				bit_set(lt->parent_retains, w);
 				lt->ancestor[w] = v;
 				lt->next_edge[w - 1] = heap_edge_begin(s, w - 1);
 				next = w;
@@ -386,7 +465,7 @@ static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_m
 		/* Orphans (nothing retains them) first, each with its own DFS under the root. */
 		uint8_t *referred = mode == RETENTION_MEMLAB ? strongly_referred(s) : NULL;
 		for (uint32_t v = 1; v <= s->node_count; v++) {
-			if (lt->semi[v])
+			if (bit_get(lt->linked, v))
 				continue;
 			bool orphan = referred ? !bit_get(referred, v - 1) : !bit_get(lt->retained, v - 1);
 			if (orphan) {
@@ -398,45 +477,24 @@ static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_m
 	}
 	/* Then whatever is left (cliques retaining one another) hangs directly under the root. */
 	for (uint32_t v = 1; v <= s->node_count && lt->n < s->node_count; v++) {
-		if (!lt->semi[v]) {
+		if (!bit_get(lt->linked, v)) {
 			lt->ancestor[v] = r;
-			lt->semi[v] = ++lt->n;
-			lt->vertex[lt->n] = v;
+			lt_number(lt, v);
 		}
 	}
 	return s->node_count - reached;
 }
 
-/* Whether essential edge e, from ordinal n, is the DFS tree edge into its target (the parent's). */
-static inline bool from_parent(const struct lengauer_tarjan *lt, uint32_t n, uint32_t to)
-{
-	return lt->ancestor[to + 1] == n + 1;
-}
-
-/*
- * Lays out every vertex's retainers but its DFS parent (see above), in
- * falling DFS number. Edges from the root to the roots of the searches for
- * orphans or to leftover vertices do not exist, so their parent bit stays
- * clear; several edges from one parent are all its one offer.
- */
+/* Lays out every vertex's retainers but the DFS tree edge (see above), in falling DFS number. */
 static void lt_lay_out_retainers(struct lengauer_tarjan *lt)
 {
 	const struct heap_snapshot *s = lt->s;
 	uint32_t *start = lt->next_edge; /* per ordinal; the DFS cursors are done with */
 	memset(start, 0, ((size_t)s->node_count + 1) * sizeof(*start));
-	lt->parent_retains = bits_new((size_t)s->node_count + 1);
 	lt->other_retainers = bits_new((size_t)s->node_count + 1);
-	for (uint32_t n = 0; n < s->node_count; n++) {
-		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
-			if (!bit_get(lt->essential, e))
-				continue;
-			uint32_t to = heap_edge_to(s, e);
-			if (from_parent(lt, n, to))
-				bit_set(lt->parent_retains, to + 1);
-			else
-				start[to]++;
-		}
-	}
+	for (uint32_t e = 0; e < s->edge_count; e++)
+		if (bit_get(lt->essential, e))
+			start[heap_edge_to(s, e)]++;
 	size_t total = 0;
 	for (uint32_t i = lt->n; i >= 1; i--) {
 		uint32_t o = lt->vertex[i] - 1, count = start[o];
@@ -448,9 +506,8 @@ static void lt_lay_out_retainers(struct lengauer_tarjan *lt)
 	lt->retainers = lh_realloc_column(NULL, LH_MAX(total, 1), sizeof(uint32_t));
 	for (uint32_t n = 0; n < s->node_count; n++)
 		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
-			uint32_t to = heap_edge_to(s, e);
-			if (bit_get(lt->essential, e) && !from_parent(lt, n, to))
-				lt->retainers[start[to]++] = n;
+			if (bit_get(lt->essential, e))
+				lt->retainers[start[heap_edge_to(s, e)]++] = n;
 		}
 	/* Each cursor now ends its list. */
 	for (uint32_t v = 1; v <= s->node_count; v++)
@@ -549,11 +606,12 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 
 /*
  * Fills out->dominator and out->unreachable. Returns the nodes in DFS order
- * (ordinals), which lists every node after its dominator, and in *scratch
- * a spare block of 3 * (node_count + 1) words for the caller to reuse.
+ * (ordinals), which lists every node after its dominator, and for the
+ * caller to reuse, in *scratch a block of 3 * (node_count + 1) words and in
+ * *spare the retainer lists' block, of any size.
  */
-static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode mode, const uint8_t *essential,
-			    const uint8_t *retained, struct retention *out, uint32_t **scratch)
+static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode mode, uint8_t *essential,
+			    const uint8_t *retained, struct retention *out, uint32_t **scratch, uint32_t **spare)
 {
 	size_t len = (size_t)s->node_count + 1;
 	struct lengauer_tarjan lt = { .s = s, .essential = essential, .retained = retained };
@@ -562,16 +620,18 @@ static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode m
 	lt.semi = *scratch + len;
 	lt.next_edge = *scratch + 2 * len; /* then the retainer list starts, then label[] */
 	lt.vertex = lh_calloc_column(len, sizeof(uint32_t));
+	lt.linked = bits_new(len);
+	lt.parent_retains = bits_new(len);
 	uint32_t r = s->root + 1;
 	lt_dfs(&lt, r);
 	out->unreachable = lt_number_unreached(&lt, mode, r);
 	lt_lay_out_retainers(&lt);
 	lt.label = lt.next_edge;
 	lt.dom = lh_calloc_column(len, sizeof(uint32_t));
-	lt.linked = bits_new(len);
+	memset(lt.linked, 0, len / 8 + 1);
 	lt_main_loop(&lt, r);
 	free(lt.linked);
-	free(lt.retainers);
+	*spare = lt.retainers;
 	free(lt.parent_retains);
 	free(lt.other_retainers);
 
@@ -586,7 +646,7 @@ static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode m
 
 /*
  * Sums sizes up the dominator tree: children before their dominators, so
- * reverse DFS order. Into room (at least node_count 64-bit words) if given.
+ * reverse DFS order. Into room (a block of any size, resized and taken over).
  */
 static uint64_t *retained_sizes(const struct heap_snapshot *s, const struct retention *r, const uint32_t *order,
 				void *room)
@@ -619,24 +679,45 @@ static bool parse_int_prefix(const char *text, long long *out)
 	return true;
 }
 
+/* Which of DevTools' edge filters a node's outgoing edges go through: decided once per node. */
+enum distance_rule { FOLLOW_ALL, NATIVE_CONTEXT, MAP_DESCRIPTORS };
+
 struct distance_pass {
 	const struct heap_snapshot *s;
 	const struct weakmap_names *names;
 	uint8_t *pending;             /* WeakMap pairs whose first edge was skipped */
-	uint32_t *queue;              /* room for every node once, plus the root's edges (seeds may repeat) */
+	uint32_t *queue;              /* room for every node once */
+	int32_t *distance;
+	uint8_t *reached;             /* distance[n] is set: the one question every edge asks, kept in cache */
+	uint8_t *rule_of_name;        /* per string: the rule for a node so named, if of the rule's type */
 };
 
-/* Which of DevTools' edge filters a node's outgoing edges go through: decided once per node. */
-enum distance_rule { FOLLOW_ALL, NATIVE_CONTEXT, MAP_DESCRIPTORS };
-
-static enum distance_rule distance_rule_of(const struct heap_snapshot *s, uint32_t n)
+static uint8_t *name_rules(const struct heap_snapshot *s)
 {
-	enum heap_node_kind kind = heap_node_kind(s, n);
-	if (kind == HEAP_NODE_HIDDEN && !strcmp(heap_node_name(s, n), "system / NativeContext"))
-		return NATIVE_CONTEXT;
-	if (kind == HEAP_NODE_ARRAY && !strcmp(heap_node_name(s, n), "(map descriptors)"))
-		return MAP_DESCRIPTORS;
+	uint8_t *rule = lh_calloc(LH_MAX(s->string_count, 1), 1);
+	for (uint32_t i = 0; i < s->string_count; i++) {
+		const char *name = heap_string(s, i);
+		if (!strcmp(name, "system / NativeContext"))
+			rule[i] = NATIVE_CONTEXT;
+		else if (!strcmp(name, "(map descriptors)"))
+			rule[i] = MAP_DESCRIPTORS;
+	}
+	return rule;
+}
+
+static enum distance_rule distance_rule_of(const struct distance_pass *d, uint32_t n)
+{
+	enum distance_rule rule = d->rule_of_name[d->s->node_name[n]];
+	enum heap_node_kind kind = heap_node_kind(d->s, n);
+	if ((rule == NATIVE_CONTEXT && kind == HEAP_NODE_HIDDEN) || (rule == MAP_DESCRIPTORS && kind == HEAP_NODE_ARRAY))
+		return rule;
 	return FOLLOW_ALL;
+}
+
+static void set_distance(struct distance_pass *d, uint32_t n, int32_t distance)
+{
+	d->distance[n] = distance;
+	bit_set(d->reached, n);
 }
 
 /* DevTools' distance filter (JSHeapSnapshot.calculateDistances). */
@@ -653,8 +734,9 @@ static bool distance_follows(struct distance_pass *d, enum distance_rule rule, u
 			return !numeric || index < 2 || index % 3 != 1;
 		}
 	}
-	uint32_t pair = weakmap_pair(s, d->names, e);
-	if (pair) {
+	const struct weakmap_name *name = weakmap_name_of(s, d->names, e);
+	if (name) {
+		uint32_t pair = name->pair;
 		/* Skip the first edge of each key/value pair, so the value's distance is the larger of the two. */
 		bool seen = bit_get(d->pending, pair);
 		bit_flip(d->pending, pair);
@@ -664,50 +746,53 @@ static bool distance_follows(struct distance_pass *d, enum distance_rule rule, u
 	return true;
 }
 
-static void bfs(struct distance_pass *d, size_t length, int32_t *distance)
+static void bfs(struct distance_pass *d, size_t length)
 {
 	const struct heap_snapshot *s = d->s;
 	for (size_t head = 0; head < length; head++) {
 		uint32_t n = d->queue[head];
-		int32_t next = distance[n] + 1;
-		enum distance_rule rule = distance_rule_of(s, n);
+		int32_t next = d->distance[n] + 1;
+		enum distance_rule rule = distance_rule_of(d, n);
 		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
 			uint32_t t = heap_edge_to(s, e);
-			if (heap_edge_kind(s, e) == HEAP_EDGE_WEAK || distance[t] != RETENTION_NO_DISTANCE ||
-			    !distance_follows(d, rule, e))
+			if (bit_get(d->reached, t) || heap_edge_kind(s, e) == HEAP_EDGE_WEAK || !distance_follows(d, rule, e))
 				continue;
-			distance[t] = next;
+			set_distance(d, t, next);
 			d->queue[length++] = t;
 		}
 	}
 }
 
-/* User roots at distance 1 first; then whatever only the system reaches, from the root at 10^8. */
-/* Into room (node_count words, taken over). */
+/*
+ * User roots at distance 1 first; then whatever only the system reaches,
+ * from the root at 10^8. Into room (node_count words, taken over), with the
+ * queue in queue_room (node_count words, lent).
+ */
 static void distances(const struct heap_snapshot *s, const struct weakmap_names *names, struct retention *out,
-		      uint32_t *room)
+		      uint32_t *room, uint32_t *queue_room)
 {
-	struct distance_pass d = { .s = s, .names = names };
+	struct distance_pass d = { .s = s, .names = names, .distance = (int32_t *)room, .queue = queue_room };
 	d.pending = bits_new((size_t)names->pair_count + 1);
-	size_t root_edges = heap_edge_end(s, s->root) - heap_edge_begin(s, s->root);
-	d.queue = lh_realloc_column(NULL, (size_t)s->node_count + root_edges + 1, sizeof(*d.queue));
-	out->distance = (int32_t *)room;
+	d.reached = bits_new(s->node_count);
+	d.rule_of_name = name_rules(s);
 	for (uint32_t n = 0; n < s->node_count; n++)
-		out->distance[n] = RETENTION_NO_DISTANCE;
+		d.distance[n] = RETENTION_NO_DISTANCE;
 	size_t length = 0;
 	for (uint32_t e = heap_edge_begin(s, s->root); e < heap_edge_end(s, s->root); e++) {
 		uint32_t t = heap_edge_to(s, e);
-		if (is_user_root(s, t)) {
-			out->distance[t] = 1;
+		if (is_user_root(s, t) && !bit_get(d.reached, t)) {
+			set_distance(&d, t, 1);
 			d.queue[length++] = t;
 		}
 	}
-	bfs(&d, length, out->distance);
-	out->distance[s->root] = length ? RETENTION_SYSTEM_DISTANCE : 0;
+	bfs(&d, length);
+	set_distance(&d, s->root, length ? RETENTION_SYSTEM_DISTANCE : 0);
 	d.queue[0] = s->root;
-	bfs(&d, 1, out->distance);
-	free(d.queue);
+	bfs(&d, 1);
+	out->distance = d.distance;
 	free(d.pending);
+	free(d.reached);
+	free(d.rule_of_name);
 }
 
 /* MARK: - Public */
@@ -721,20 +806,25 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 	weakmap_names_build(s, &names);
 	uint8_t *retained = bits_new(s->node_count);
 	uint8_t *essential = essential_edges(s, mode, &names, retained);
-	uint32_t *scratch;
-	uint32_t *order = dominators(s, mode, essential, retained, r, &scratch);
+	uint32_t *scratch, *spare;
+	uint32_t *order = dominators(s, mode, essential, retained, r, &scratch, &spare);
 	free(retained);
 	free(essential);
-	/* The scratch block: self sizes in its first 2 * node_count words, the owners in the next node_count. */
+	/*
+	 * The scratch block: self sizes in its first 2 * node_count words; the
+	 * next node_count hold the owners, then the distances' queue. The
+	 * retainer lists' block becomes the transfer's worklist, then the
+	 * retained sizes.
+	 */
 	r->self_size = (uint64_t *)(void *)scratch;
+	uint32_t *rest = scratch + 2 * (size_t)s->node_count;
 	for (uint32_t n = 0; n < s->node_count; n++)
 		r->self_size[n] = heap_node_self_size(s, n);
-	uint32_t *work = NULL;
 	if (mode == RETENTION_DEVTOOLS)
-		work = transfer_shallow_sizes(s, r->self_size, scratch + 2 * (size_t)s->node_count);
+		spare = transfer_shallow_sizes(s, r->self_size, rest, spare);
+	r->retained_size = retained_sizes(s, r, order, spare);
+	distances(s, &names, r, order, rest);
 	r->self_size = lh_realloc_column(r->self_size, s->node_count, sizeof(*r->self_size));
-	r->retained_size = retained_sizes(s, r, order, work);
-	distances(s, &names, r, order);
 	weakmap_names_free(&names);
 	return r;
 }
