@@ -580,14 +580,15 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 			} while (!(entry & LAST_RETAINER));
 		}
 		lt_abandon_bucket(lt, w);
-		uint32_t sd = lt->vertex[lt->semi[w]];
+		uint32_t sd = lt->vertex[lt->semi[w]], p = lt->ancestor[w];
 		if (sd == w) {
 			lt->dom[w] = 0; /* its own bucket, which nothing will empty */
+		} else if (sd == p) {
+			lt->dom[w] = p; /* what p's bucket would give it now: linked under an unlinked p, eval(w) is w */
 		} else {
 			lt->dom[w] = lt->dom[sd];
 			lt->dom[sd] = w;
 		}
-		uint32_t p = lt->ancestor[w];
 		bit_set(lt->linked, w);
 		for (uint32_t v = lt->dom[p], next; v; v = next) {
 			next = lt->dom[v];
