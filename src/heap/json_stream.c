@@ -197,6 +197,10 @@ bool json_read_uint(struct json_stream *js, uint64_t *out)
 	return true;
 }
 
+const bool json_ends_element[256] = {
+	[','] = true, [']'] = true, [' '] = true, ['\n'] = true, ['\r'] = true, ['\t'] = true,
+};
+
 int json_array_next_uint_slow(struct json_stream *js, bool *first, uint64_t *out)
 {
 	int rc = json_array_next(js, first);

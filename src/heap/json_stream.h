@@ -83,9 +83,12 @@ bool json_read_uint(struct json_stream *js, uint64_t *out);
 
 /*
  * The element loop of an array of unsigned integers: json_array_next()
- * followed by json_read_uint(), inlined for the common case (a comma, a
- * newline, up to 19 digits) so that parsing the nodes and edges arrays costs
- * a few instructions per byte. Returns 1 with *out set, 0 at ']', -1 on error.
+ * followed by json_read_uint(), inlined for the layout V8 writes (elements
+ * after "," and records after "\n,", up to 19 digits, then a comma,
+ * whitespace or "]") so that parsing the nodes and edges arrays costs a
+ * few instructions per byte. Anything else, the first element included,
+ * goes to the general path from the same place. Returns 1 with *out set,
+ * 0 at ']', -1 on error.
  */
 int json_array_next_uint_slow(struct json_stream *js, bool *first, uint64_t *out);
 
@@ -94,24 +97,23 @@ static inline bool json_is_space(char c)
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
 }
 
+/* What may follow a number in an array: ',', ']' and whitespace. Not '.', 'e' or 'E'. */
+extern const bool json_ends_element[256];
+
 LH_ALWAYS_INLINE static inline int json_array_next_uint(struct json_stream *js, bool *first, uint64_t *out)
 {
 	const char *p = js->p;
-	if (LH_UNLIKELY(js->end - p < 64))
+	if (LH_UNLIKELY(js->end - p < 64 || *first))
 		return json_array_next_uint_slow(js, first, out);
-	while (json_is_space(*p))
+	if (LH_LIKELY(*p == ','))
 		p++;
-	if (LH_LIKELY(*p == ',' && !*first)) {
-		p++;
-		while (json_is_space(*p))
-			p++;
-	} else if (!*first) {
-		return json_array_next_uint_slow(js, first, out);
-	}
-	if (LH_UNLIKELY(js->end - p < 24))
+	else if (p[0] == '\n' && p[1] == ',')
+		p += 2;
+	else
 		return json_array_next_uint_slow(js, first, out);
 	const char *start = p;
 	uint64_t v = (uint64_t)(unsigned char)*p - '0';
+	/* Not a digit (whitespace after the comma, say), or a leading zero. */
 	if (LH_UNLIKELY(v > 9 || (v == 0 && (unsigned)(unsigned char)p[1] - '0' < 10)))
 		return json_array_next_uint_slow(js, first, out);
 	p++;
@@ -120,11 +122,10 @@ LH_ALWAYS_INLINE static inline int json_array_next_uint(struct json_stream *js, 
 		v = v * 10 + d;
 		p++;
 	}
-	if (LH_UNLIKELY(p - start >= 20 || *p == '.' || *p == 'e' || *p == 'E'))
+	if (LH_UNLIKELY(!json_ends_element[(unsigned char)*p] || p - start >= 20))
 		return json_array_next_uint_slow(js, first, out);
 	js->token = start;
 	js->p = p;
-	*first = false;
 	*out = v;
 	return 1;
 }
