@@ -9,10 +9,17 @@
  *
  * Temporaries are handed on from phase to phase instead of being freed and
  * allocated again: each fresh page costs a kernel fault and zeroing, which
- * was a quarter of `top`'s time. Lengauer-Tarjan's three per-vertex scratch
- * arrays share one block that then holds the self sizes and the shallow-size
- * owners; the transfer's worklist becomes the retained sizes, and the DFS
- * order the distances.
+ * was a quarter of `top`'s time. The essential edges' in-counts become the
+ * retainer list starts, then dom[], then the dominators. Lengauer-Tarjan's
+ * three per-vertex scratch arrays share one block that then holds the self
+ * sizes, the shallow-size owners and the distances' queue; the retainer
+ * lists' block becomes the transfer's worklist, then the retained sizes;
+ * the DFS order becomes the distances.
+ *
+ * The passes over all edges are bound by random access to per-node data,
+ * so the questions asked of every edge's target (numbered yet? reached
+ * yet? ownable and not yet shared?) are asked of bitmaps that stay in
+ * cache, not of the 4-byte-per-node arrays.
  */
 #include "retention.h"
 
@@ -271,9 +278,9 @@ static uint8_t *mark_page_owned(const struct heap_snapshot *s, enum retention_mo
 
 /* MARK: - Essential edges */
 
-/* Also marks, in retained (zeroed), the nodes some essential edge points at. */
+/* Also counts, in in_count (zeroed), the essential edges into each node. */
 static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mode mode,
-				const struct weakmap_names *names, uint8_t *retained)
+				const struct weakmap_names *names, uint32_t *in_count, size_t *count)
 {
 	uint8_t *essential = bits_new(s->edge_count);
 	uint8_t *owned = mode == RETENTION_ALL_EDGES ? NULL : mark_page_owned(s, mode);
@@ -291,7 +298,8 @@ static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mo
 			    (kind == HEAP_EDGE_SHORTCUT || (bit_get(owned, to) && !bit_get(owned, n))))
 				continue;
 			bit_set(essential, e);
-			bit_set(retained, to);
+			in_count[to]++;
+			++*count;
 		}
 	}
 	free(owned);
@@ -393,20 +401,20 @@ static uint8_t *strongly_referred(const struct heap_snapshot *s)
  *   - Path compression reverses the ancestor links on the way up instead
  *     of keeping a stack.
  *   - The retainers of all vertices sit in one array in the order the main
- *     loop visits them (falling DFS number), each list's last entry flagged,
- *     so no per-node offsets are kept. The DFS tree edge into a vertex
- *     (every vertex has one, but the roots of the searches for orphans and
- *     the leftover cliques) is left out of its list and flagged in a bit
- *     instead: the parent, not yet processed when the vertex is, offers
- *     exactly its own DFS number, and most vertices are retained by their
- *     parent alone, so most lists are empty and take no room. The DFS
- *     clears the tree edge's essential bit, so the passes that lay the
- *     lists out need no look at the parent. (Further edges from the parent
- *     go into the list: they offer the same number again.)
- *   - Whether a vertex is numbered yet, the one thing the DFS asks of
- *     every edge's target, sits in a bitmap that stays in cache.
+ *     loop visits them (falling DFS number), each list's first entry
+ *     flagged, so no per-node offsets are kept. The DFS tree edge into a
+ *     vertex (every vertex has one, but the roots of the searches for
+ *     orphans and the leftover cliques) is left out of its list and flagged
+ *     in a bit instead: the parent, not yet processed when the vertex is,
+ *     offers exactly its own DFS number, and most vertices are retained by
+ *     their parent alone, so most lists are empty and take no room.
+ *     (Further edges from the parent go into the list: they offer the same
+ *     number again.)
+ *   - essential_edges() counts each node's essential in-edges, and the DFS
+ *     takes the tree edge off the count and clears its essential bit, so
+ *     one more pass over the edges lays the lists out.
  */
-#define LAST_RETAINER (1u << 31)
+#define FIRST_RETAINER (1u << 31)
 
 struct lengauer_tarjan {
 	const struct heap_snapshot *s;
@@ -414,7 +422,8 @@ struct lengauer_tarjan {
 	uint32_t *ancestor, *vertex, *label, *semi, *dom;
 	uint8_t *linked;              /* while numbering: which vertices are numbered */
 	uint32_t *next_edge;          /* DFS cursor per ordinal, during numbering only */
-	const uint8_t *retained;      /* per ordinal: some essential edge points at it */
+	uint32_t *retainer_count;     /* per ordinal: essential edges in but the tree edge; then list starts */
+	size_t retainer_total;        /* their sum */
 	uint8_t *parent_retains;      /* per vertex: a DFS tree edge leads into it */
 	uint8_t *other_retainers;     /* per vertex: its list holds retainers besides the parent */
 	uint32_t *retainers;
@@ -446,6 +455,8 @@ static void lt_dfs(struct lengauer_tarjan *lt, uint32_t root)
 			if (!bit_get(lt->linked, w)) {
 				bit_clear(lt->essential, e);
 				bit_set(lt->parent_retains, w);
+				lt->retainer_count[w - 1]--;
+				lt->retainer_total--;
 				lt->ancestor[w] = v;
 				lt->next_edge[w - 1] = heap_edge_begin(s, w - 1);
 				next = w;
@@ -467,7 +478,7 @@ static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_m
 		for (uint32_t v = 1; v <= s->node_count; v++) {
 			if (bit_get(lt->linked, v))
 				continue;
-			bool orphan = referred ? !bit_get(referred, v - 1) : !bit_get(lt->retained, v - 1);
+			bool orphan = referred ? !bit_get(referred, v - 1) : !lt->retainer_count[v - 1];
 			if (orphan) {
 				lt->ancestor[v] = r;
 				lt_dfs(lt, v);
@@ -489,30 +500,23 @@ static uint32_t lt_number_unreached(struct lengauer_tarjan *lt, enum retention_m
 static void lt_lay_out_retainers(struct lengauer_tarjan *lt)
 {
 	const struct heap_snapshot *s = lt->s;
-	uint32_t *start = lt->next_edge; /* per ordinal; the DFS cursors are done with */
-	memset(start, 0, ((size_t)s->node_count + 1) * sizeof(*start));
+	uint32_t *start = lt->retainer_count;
 	lt->other_retainers = bits_new((size_t)s->node_count + 1);
-	for (uint32_t e = 0; e < s->edge_count; e++)
-		if (bit_get(lt->essential, e))
-			start[heap_edge_to(s, e)]++;
+	lt->retainers = lh_calloc_column(LH_MAX(lt->retainer_total, 1), sizeof(uint32_t));
 	size_t total = 0;
 	for (uint32_t i = lt->n; i >= 1; i--) {
 		uint32_t o = lt->vertex[i] - 1, count = start[o];
 		start[o] = (uint32_t)total;
-		total += count;
-		if (count)
+		if (count) {
 			bit_set(lt->other_retainers, o + 1);
-	}
-	lt->retainers = lh_realloc_column(NULL, LH_MAX(total, 1), sizeof(uint32_t));
-	for (uint32_t n = 0; n < s->node_count; n++)
-		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
-			if (bit_get(lt->essential, e))
-				lt->retainers[start[heap_edge_to(s, e)]++] = n;
+			lt->retainers[total] = FIRST_RETAINER;
 		}
-	/* Each cursor now ends its list. */
-	for (uint32_t v = 1; v <= s->node_count; v++)
-		if (bit_get(lt->other_retainers, v))
-			lt->retainers[start[v - 1] - 1] |= LAST_RETAINER;
+		total += count;
+	}
+	for (uint32_t n = 0; n < s->node_count; n++)
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++)
+			if (bit_get(lt->essential, e))
+				lt->retainers[start[heap_edge_to(s, e)]++] |= n;
 }
 
 /* v is linked and so is its ancestor. */
@@ -562,7 +566,7 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 {
 	for (uint32_t v = 1; v <= lt->n; v++)
 		lt->label[v] = v;
-	const uint32_t *retainer = lt->retainers;
+	const uint32_t *retainer = lt->retainers, *retainers_end = lt->retainers + lt->retainer_total;
 	for (uint32_t i = lt->n; i >= 2; i--) {
 		uint32_t w = lt->vertex[i];
 		bool parent = bit_get(lt->parent_retains, w), others = bit_get(lt->other_retainers, w);
@@ -571,13 +575,11 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 		if (parent && lt->semi[lt->ancestor[w]] < lt->semi[w]) /* the parent is not linked yet: eval() is itself */
 			lt->semi[w] = lt->semi[lt->ancestor[w]];
 		if (others) {
-			uint32_t entry;
 			do {
-				entry = *retainer++;
-				uint32_t u = lt_eval(lt, (entry & ~LAST_RETAINER) + 1);
+				uint32_t u = lt_eval(lt, (*retainer++ & ~FIRST_RETAINER) + 1);
 				if (lt->semi[u] < lt->semi[w])
 					lt->semi[w] = lt->semi[u];
-			} while (!(entry & LAST_RETAINER));
+			} while (retainer < retainers_end && !(*retainer & FIRST_RETAINER));
 		}
 		lt_abandon_bucket(lt, w);
 		uint32_t sd = lt->vertex[lt->semi[w]], p = lt->ancestor[w];
@@ -606,20 +608,23 @@ static void lt_main_loop(struct lengauer_tarjan *lt, uint32_t r)
 }
 
 /*
- * Fills out->dominator and out->unreachable. Returns the nodes in DFS order
- * (ordinals), which lists every node after its dominator, and for the
+ * Fills out->dominator and out->unreachable, taking over in_count
+ * (node_count + 1 words, from essential_edges()). Returns the nodes in DFS
+ * order (ordinals), which lists every node after its dominator, and for the
  * caller to reuse, in *scratch a block of 3 * (node_count + 1) words and in
  * *spare the retainer lists' block, of any size.
  */
 static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode mode, uint8_t *essential,
-			    const uint8_t *retained, struct retention *out, uint32_t **scratch, uint32_t **spare)
+			    size_t essential_count, uint32_t *in_count, struct retention *out, uint32_t **scratch,
+			    uint32_t **spare)
 {
 	size_t len = (size_t)s->node_count + 1;
-	struct lengauer_tarjan lt = { .s = s, .essential = essential, .retained = retained };
+	struct lengauer_tarjan lt = { .s = s, .essential = essential, .retainer_count = in_count,
+				      .retainer_total = essential_count };
 	*scratch = lh_calloc_column(3 * len, sizeof(uint32_t));
 	lt.ancestor = *scratch;
 	lt.semi = *scratch + len;
-	lt.next_edge = *scratch + 2 * len; /* then the retainer list starts, then label[] */
+	lt.next_edge = *scratch + 2 * len; /* then label[] */
 	lt.vertex = lh_calloc_column(len, sizeof(uint32_t));
 	lt.linked = bits_new(len);
 	lt.parent_retains = bits_new(len);
@@ -628,7 +633,7 @@ static uint32_t *dominators(const struct heap_snapshot *s, enum retention_mode m
 	out->unreachable = lt_number_unreached(&lt, mode, r);
 	lt_lay_out_retainers(&lt);
 	lt.label = lt.next_edge;
-	lt.dom = lh_calloc_column(len, sizeof(uint32_t));
+	lt.dom = memset(lt.retainer_count, 0, len * sizeof(*lt.dom));
 	memset(lt.linked, 0, len / 8 + 1);
 	lt_main_loop(&lt, r);
 	free(lt.linked);
@@ -805,11 +810,11 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 	/* The dominators first: their temporaries are the peak of memory, so nothing else is held yet. */
 	struct weakmap_names names;
 	weakmap_names_build(s, &names);
-	uint8_t *retained = bits_new(s->node_count);
-	uint8_t *essential = essential_edges(s, mode, &names, retained);
+	uint32_t *in_count = lh_calloc_column((size_t)s->node_count + 1, sizeof(uint32_t));
+	size_t essential_count = 0;
+	uint8_t *essential = essential_edges(s, mode, &names, in_count, &essential_count);
 	uint32_t *scratch, *spare;
-	uint32_t *order = dominators(s, mode, essential, retained, r, &scratch, &spare);
-	free(retained);
+	uint32_t *order = dominators(s, mode, essential, essential_count, in_count, r, &scratch, &spare);
 	free(essential);
 	/*
 	 * The scratch block: self sizes in its first 2 * node_count words; the
