@@ -89,6 +89,7 @@
 #include "own_memory.h"
 #include "trace_writer.h"
 #include "tracker.h"
+#include "unwind.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -563,10 +564,12 @@ static void before_fork(void)
 		own_memory_hold();
 		fork_locks_held = 1;
 	}
+	unwind_fork_prepare(); /* followed or not, a child must not inherit the loader's list locked by a capture */
 }
 
 static void after_fork_in_parent(void)
 {
+	unwind_fork_done(false);
 	if (leak_mode)
 		leak_heap_unlock();
 	if (fork_locks_held)
@@ -575,6 +578,7 @@ static void after_fork_in_parent(void)
 
 static void after_fork_in_child(void)
 {
+	unwind_fork_done(true);
 	if (leak_mode)
 		leak_heap_unlock();
 	if (!fork_locks_held) {

@@ -66,11 +66,44 @@
 #endif
 #include "unwind.h"
 
+#include <link.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+
+/*
+ * Every walk of the loader's list that a capture makes (dl_iterate_phdr,
+ * ours or libunwind's) holds this for reading, and fork() holds it for
+ * writing. glibc (2.36) does not reset dl_iterate_phdr's lock in a child:
+ * a fork while another thread walked the list left the child hanging at
+ * its first walk, ours or the program's. Writers first, so that fork is
+ * not starved by the many captures' walks.
+ */
+static pthread_rwlock_t loader_walks = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+
+void unwind_fork_prepare(void)
+{
+	pthread_rwlock_wrlock(&loader_walks);
+}
+
+void unwind_fork_done(bool in_child)
+{
+	static const pthread_rwlock_t unlocked = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+	if (in_child)
+		loader_walks = unlocked; /* glibc ties a write lock to the thread id, which the child's differs from */
+	else
+		pthread_rwlock_unlock(&loader_walks);
+}
+
+static void walk_loader_list(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data)
+{
+	pthread_rwlock_rdlock(&loader_walks);
+	dl_iterate_phdr(callback, data);
+	pthread_rwlock_unlock(&loader_walks);
+}
 
 static _Atomic uint64_t fallbacks;
 static uintptr_t skip_lo, skip_hi;
@@ -100,7 +133,9 @@ static int libunwind_capture(uintptr_t *pcs, int max, uintptr_t first_pc)
 	atomic_fetch_add_explicit(&fallbacks, 1, memory_order_relaxed);
 	void *ips[128];
 	int extra = 8, want = max + extra > 128 ? 128 : max + extra;
+	pthread_rwlock_rdlock(&loader_walks);
 	int n = unw_backtrace(ips, want);
+	pthread_rwlock_unlock(&loader_walks);
 	int from = 0;
 	while (from < n && from < extra && (uintptr_t)ips[from] != first_pc)
 		from++;
@@ -117,7 +152,6 @@ static int libunwind_capture(uintptr_t *pcs, int max, uintptr_t first_pc)
 #if defined(__x86_64__)
 
 #include <fcntl.h>
-#include <link.h>
 #include <stddef.h>
 #include <string.h>
 #include <unistd.h>
@@ -676,7 +710,7 @@ static int count_loader_events(struct dl_phdr_info *info, size_t size, void *dat
 static void check_loader(void)
 {
 	unsigned long long events = 0;
-	dl_iterate_phdr(count_loader_events, &events);
+	walk_loader_list(count_loader_events, &events);
 	if (events)
 		note_loader_events(events);
 }
@@ -684,7 +718,7 @@ static void check_loader(void)
 static uint32_t rule_compute(uintptr_t key)
 {
 	struct lookup l = { .key = key };
-	dl_iterate_phdr(lookup_module, &l);
+	walk_loader_list(lookup_module, &l);
 	if (l.loader_events)
 		note_loader_events(l.loader_events);
 	return l.found ? l.rule : frame_pointer_rule; /* JIT code: V8 keeps frame pointers */

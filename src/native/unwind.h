@@ -13,6 +13,7 @@
 #ifndef LH_NATIVE_UNWIND_H
 #define LH_NATIVE_UNWIND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /*
@@ -79,5 +80,9 @@ void unwind_skip_leading(uintptr_t lo, uintptr_t hi);
 
 /* Captures so far that were handed to libunwind (for tests and benchmarks). */
 uint64_t unwind_fallback_count(void);
+
+/* Around fork(): no capture is then inside the loader's list (see unwind.c). */
+void unwind_fork_prepare(void);
+void unwind_fork_done(bool in_child);
 
 #endif
