@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages leakhound needs to build, test and fuzz, and only
 # those that are missing, so a machine that has them all is left untouched.
-# usage: scripts/setup-deps.sh [--tests]   (--tests: also the test oracles' npm packages)
+# usage: scripts/setup-deps.sh [--tests]   (--tests: also Chromium and the test oracles' npm packages)
 set -euo pipefail
 
 packages=(
@@ -13,6 +13,9 @@ packages=(
 	clang libclang-rt-14-dev    # libFuzzer target, sanitizers in CI
 	time                        # /usr/bin/time -v in bench/
 )
+
+# With --tests: a browser, for the test that checks a browser heap (t2030) against DevTools and memlab.
+[ "${1:-}" = "--tests" ] && packages+=(chromium)
 
 missing=()
 for p in "${packages[@]}"; do

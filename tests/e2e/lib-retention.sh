@@ -1,17 +1,7 @@
 # Shared by t2000 (DevTools oracle) and t2010 (memlab oracle): the real
-# snapshots both check every node of, and how an oracle's first run is
-# treated. Source it after lib.sh; it sets `oracles` and `snaps`.
-oracles="$LEAKHOUND_ROOT/tests/oracles"
-# first_oracle_run PACKAGE_DIR CMD...: an oracle's first run, which installs its
-# pinned npm packages if they are missing: if that could not be done (no npm,
-# no registry), the test is skipped; any other failure fails it.
-first_oracle_run() {
-	local packages=$1
-	shift
-	"$@" && return 0
-	[ -d "$packages" ] || skip "the oracle's npm packages could not be installed (no $packages)"
-	fail "the oracle failed: $*"
-}
+# snapshots both check every node of. Source it after lib.sh; it sets
+# `oracles` (see lib-oracles.sh) and `snaps`.
+. "$(dirname "${BASH_SOURCE[0]}")/lib-oracles.sh"
 
 declare -A js
 js[plain]='
