@@ -157,6 +157,55 @@ static void class_rule(const struct trend *t, const struct heap_snapshot *last, 
 	free(growing);
 }
 
+/* The finding names the detached classes that grew most, and shows how JavaScript holds the newest of the first. */
+static void detached_rule(const struct trend *t, const struct heap_snapshot *last, const struct leak_thresholds *th,
+			  struct leak_findings *out)
+{
+	const struct trend_row *total = find_row(t, TREND_TOTAL, "detached nodes");
+	if (!total || !grew_every_time(&total->growth, (double)th->detached_nodes))
+		return;
+	struct leak_finding *f = add(out, "detached-growth", total->growth.last - total->growth.first);
+	if (!f)
+		return;
+	fmt_into(f->title, sizeof(f->title), "Detached native (DOM or embedder) objects grow");
+	describe_growth(&total->growth, t->count, "detached nodes", f->evidence, sizeof(f->evidence));
+	const struct trend_row *top[3] = { 0 };
+	for (size_t i = 0; i < t->row_count; i++) {
+		const struct trend_row *r = &t->rows[i];
+		if (r->kind != TREND_CLASS_COUNT || strncmp(r->name, "Detached ", 9) != 0 || !grew_every_time(&r->growth, 1))
+			continue;
+		for (size_t k = 0; k < LH_ARRAY_LEN(top); k++) {
+			if (!top[k] || r->growth.last - r->growth.first > top[k]->growth.last - top[k]->growth.first) {
+				memmove(&top[k + 1], &top[k], (LH_ARRAY_LEN(top) - k - 1) * sizeof(*top));
+				top[k] = r;
+				break;
+			}
+		}
+	}
+	char classes[300] = "";
+	for (size_t k = 0, used = 0; k < LH_ARRAY_LEN(top) && top[k]; k++) {
+		char count[32];
+		fmt_count(count, sizeof(count), (uint64_t)(top[k]->growth.last - top[k]->growth.first));
+		int n = snprintf(classes + used, sizeof(classes) - used, "%s%s (+%s)", k ? ", " : "", top[k]->name, count);
+		used = LH_MIN(used + (size_t)LH_MAX(n, 0), sizeof(classes) - 1);
+	}
+	fmt_into(f->explanation, sizeof(f->explanation),
+	    "Embedder objects that their owner has let go of (a DOM tree removed from the document) are still "
+	    "reachable from JavaScript, and more of them each time. %s%s%sLook for JS references to them kept "
+	    "in caches, closures or event listeners; `leakhound top --by class` shows all their classes "
+	    "(prefixed \"Detached \").",
+	    *classes ? "The detached classes that grew most: " : "", classes,
+	    *classes ? "; the retainer path shown is that of the newest object of the first. " : "");
+	if (top[0]) {
+		uint64_t candidates;
+		uint32_t sample = sample_of(t, top[0]->cls, &candidates);
+		struct path_tree *tree = NULL;
+		if (sample)
+			attach_path(f, last, &tree, sample);
+		path_tree_free(tree);
+	}
+}
+
 static void total_rule(const struct trend *t, const char *series, double min, const char *id, const char *title,
 		       const char *unit, const char *explanation, struct leak_findings *out)
 {
@@ -192,13 +241,7 @@ void leak_rules_apply(const struct trend *t, const struct heap_snapshot *last, c
 		    "reference handling; `leakhound roots FILE` shows what the handles point to.",
 		    out);
 	class_rule(t, last, th, out);
-	total_rule(t, "detached nodes", (double)th->detached_nodes, "detached-growth",
-		   "Detached native (DOM or embedder) objects grow", "detached nodes",
-		   "Embedder objects that their owner has let go of (detached) are still reachable from "
-		   "JavaScript, and more of them each time. Look for JS references to such objects kept in "
-		   "caches, closures or event listeners; `leakhound top --by class` shows their classes "
-		   "(prefixed \"Detached \").",
-		   out);
+	detached_rule(t, last, th, out);
 	total_rule(t, "string bytes", (double)th->string_bytes, "string-growth", "Strings grow", "bytes of strings",
 		   "The total size of strings grows in every interval: typically a log or message buffer that is "
 		   "appended to and never trimmed, or strings kept as keys of a growing Map. "

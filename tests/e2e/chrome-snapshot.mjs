@@ -1,22 +1,23 @@
 // Writes the heap snapshot of a page as Chrome's DevTools takes it, for the
 // tests that need a browser heap (DOM, Blink's native nodes, detachedness):
 //
-//   node --experimental-websocket chrome-snapshot.mjs PAGE.html OUT.heapsnapshot
+//   node --experimental-websocket chrome-snapshot.mjs PAGE.html OUT.heapsnapshot [OUT2 ...]
 //
 // Starts headless Chromium (CHROMIUM, else `chromium`) with a fresh profile,
 // loads PAGE, waits for its load event and for `window.ready` (if the page
 // sets it to a promise), collects garbage, and streams
 // HeapProfiler.takeHeapSnapshot into OUT, over the DevTools protocol, with
-// Node's own WebSocket client, so no npm package is needed.
+// Node's own WebSocket client, so no npm package is needed. Before each
+// further OUT it awaits `window.step()`: a series of snapshots of one page.
 import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 
-const [page, out] = process.argv.slice(2);
-if (!page || !out) {
-  console.error('usage: node --experimental-websocket chrome-snapshot.mjs PAGE.html OUT.heapsnapshot');
+const [page, ...outs] = process.argv.slice(2);
+if (!page || !outs.length) {
+  console.error('usage: node --experimental-websocket chrome-snapshot.mjs PAGE.html OUT.heapsnapshot [OUT2 ...]');
   process.exit(2);
 }
 
@@ -85,16 +86,20 @@ try {
   const loaded = new Promise((resolve) => session.on('Page.loadEventFired', resolve));
   await session.send('Page.navigate', {url: pathToFileURL(path.resolve(page)).href});
   await loaded;
-  const ready = await session.send('Runtime.evaluate', {expression: 'window.ready', awaitPromise: true});
-  if (ready.exceptionDetails) {
-    throw new Error(`the page failed: ${JSON.stringify(ready.exceptionDetails).slice(0, 400)}`);
-  }
   await session.send('HeapProfiler.enable');
-  await session.send('HeapProfiler.collectGarbage');
-  const fd = fs.openSync(out, 'w');
+  let fd = -1;
   session.on('HeapProfiler.addHeapSnapshotChunk', ({chunk}) => fs.writeSync(fd, chunk));
-  await session.send('HeapProfiler.takeHeapSnapshot', {reportProgress: false});
-  fs.closeSync(fd);
+  for (const [i, out] of outs.entries()) {
+    const expression = i ? 'window.step()' : 'window.ready';
+    const done = await session.send('Runtime.evaluate', {expression, awaitPromise: true});
+    if (done.exceptionDetails) {
+      throw new Error(`the page failed in ${expression}: ${JSON.stringify(done.exceptionDetails).slice(0, 400)}`);
+    }
+    await session.send('HeapProfiler.collectGarbage');
+    fd = fs.openSync(out, 'w');
+    await session.send('HeapProfiler.takeHeapSnapshot', {reportProgress: false});
+    fs.closeSync(fd);
+  }
   session.close();
 } catch (e) {
   console.error(`chrome-snapshot: ${e.message}`);
