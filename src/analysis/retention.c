@@ -306,16 +306,55 @@ static uint8_t *essential_edges(const struct heap_snapshot *s, enum retention_mo
 	return essential;
 }
 
+/* MARK: - Node names with a rule */
+
+/*
+ * DevTools treats a few nodes apart by type and name. The names are looked
+ * up once in the string table, so a node's rule is one byte away.
+ */
+enum name_rule {
+	NO_RULE,
+	NATIVE_CONTEXT,           /* a hidden node: its "sloppy_function_map" edge gives no distance */
+	MAP_DESCRIPTORS,          /* an array: only some of its element edges give distances */
+	EXTERNAL_STRING_DATA,     /* a native node: its size moves to its single owner */
+};
+
+static const struct {
+	const char *name;
+	enum heap_node_kind kind;
+} name_rule_nodes[] = {
+	[NATIVE_CONTEXT] = { "system / NativeContext", HEAP_NODE_HIDDEN },
+	[MAP_DESCRIPTORS] = { "(map descriptors)", HEAP_NODE_ARRAY },
+	[EXTERNAL_STRING_DATA] = { "system / ExternalStringData", HEAP_NODE_NATIVE },
+};
+
+/* Per string index: the rule of a node so named (if also of the rule's type). */
+static uint8_t *name_rules_build(const struct heap_snapshot *s)
+{
+	uint8_t *rule = lh_calloc(LH_MAX(s->string_count, 1), 1);
+	for (uint32_t i = 0; i < s->string_count; i++)
+		for (unsigned r = NO_RULE + 1; r < LH_ARRAY_LEN(name_rule_nodes); r++)
+			if (!strcmp(heap_string(s, i), name_rule_nodes[r].name))
+				rule[i] = (uint8_t)r;
+	return rule;
+}
+
+static enum name_rule name_rule_of(const struct heap_snapshot *s, const uint8_t *rules, uint32_t n)
+{
+	enum name_rule rule = rules[s->node_name[n]];
+	return rule != NO_RULE && heap_node_kind(s, n) == name_rule_nodes[rule].kind ? rule : NO_RULE;
+}
+
 /* MARK: - Shallow sizes */
 
 #define OWNER_UNVISITED UINT32_MAX
 #define OWNER_MANY (UINT32_MAX - 1)
 
-static bool is_ownable(const struct heap_snapshot *s, uint32_t n)
+static bool is_ownable(const struct heap_snapshot *s, const uint8_t *rules, uint32_t n)
 {
 	enum heap_node_kind kind = heap_node_kind(s, n);
 	return kind == HEAP_NODE_HIDDEN || kind == HEAP_NODE_ARRAY ||
-	       (kind == HEAP_NODE_NATIVE && !strcmp(heap_node_name(s, n), "system / ExternalStringData"));
+	       (kind == HEAP_NODE_NATIVE && name_rule_of(s, rules, n) == EXTERNAL_STRING_DATA);
 }
 
 /*
@@ -326,7 +365,8 @@ static bool is_ownable(const struct heap_snapshot *s, uint32_t n)
  * owner is room for node_count words. The worklist goes in room, resized;
  * returns it for reuse.
  */
-static uint32_t *transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t *self, uint32_t *owner, uint32_t *room)
+static uint32_t *transfer_shallow_sizes(const struct heap_snapshot *s, const uint8_t *rules, uint64_t *self,
+					uint32_t *owner, uint32_t *room)
 {
 	if (!has_user_roots(s))
 		return room;
@@ -336,7 +376,7 @@ static uint32_t *transfer_shallow_sizes(const struct heap_snapshot *s, uint64_t 
 	uint8_t *open = bits_new(s->node_count);
 	size_t top = 0;
 	for (uint32_t n = 0; n < s->node_count; n++) {
-		if (is_ownable(s, n)) {
+		if (is_ownable(s, rules, n)) {
 			owner[n] = OWNER_UNVISITED;
 			bit_set(open, n);
 		} else {
@@ -685,9 +725,6 @@ static bool parse_int_prefix(const char *text, long long *out)
 	return true;
 }
 
-/* Which of DevTools' edge filters a node's outgoing edges go through: decided once per node. */
-enum distance_rule { FOLLOW_ALL, NATIVE_CONTEXT, MAP_DESCRIPTORS };
-
 struct distance_pass {
 	const struct heap_snapshot *s;
 	const struct weakmap_names *names;
@@ -695,30 +732,8 @@ struct distance_pass {
 	uint32_t *queue;              /* room for every node once */
 	int32_t *distance;
 	uint8_t *reached;             /* distance[n] is set: the one question every edge asks, kept in cache */
-	uint8_t *rule_of_name;        /* per string: the rule for a node so named, if of the rule's type */
+	const uint8_t *rules;         /* name_rules_build() */
 };
-
-static uint8_t *name_rules(const struct heap_snapshot *s)
-{
-	uint8_t *rule = lh_calloc(LH_MAX(s->string_count, 1), 1);
-	for (uint32_t i = 0; i < s->string_count; i++) {
-		const char *name = heap_string(s, i);
-		if (!strcmp(name, "system / NativeContext"))
-			rule[i] = NATIVE_CONTEXT;
-		else if (!strcmp(name, "(map descriptors)"))
-			rule[i] = MAP_DESCRIPTORS;
-	}
-	return rule;
-}
-
-static enum distance_rule distance_rule_of(const struct distance_pass *d, uint32_t n)
-{
-	enum distance_rule rule = d->rule_of_name[d->s->node_name[n]];
-	enum heap_node_kind kind = heap_node_kind(d->s, n);
-	if ((rule == NATIVE_CONTEXT && kind == HEAP_NODE_HIDDEN) || (rule == MAP_DESCRIPTORS && kind == HEAP_NODE_ARRAY))
-		return rule;
-	return FOLLOW_ALL;
-}
 
 static void set_distance(struct distance_pass *d, uint32_t n, int32_t distance)
 {
@@ -727,10 +742,10 @@ static void set_distance(struct distance_pass *d, uint32_t n, int32_t distance)
 }
 
 /* DevTools' distance filter (JSHeapSnapshot.calculateDistances). */
-static bool distance_follows(struct distance_pass *d, enum distance_rule rule, uint32_t e)
+static bool distance_follows(struct distance_pass *d, enum name_rule rule, uint32_t e)
 {
 	const struct heap_snapshot *s = d->s;
-	if (rule != FOLLOW_ALL) {
+	if (rule == NATIVE_CONTEXT || rule == MAP_DESCRIPTORS) {
 		const char *edge_name = heap_edge_is_indexed(s, e) ? NULL : heap_string(s, s->edge_name[e]);
 		if (rule == NATIVE_CONTEXT && edge_name && !strcmp(edge_name, "sloppy_function_map"))
 			return false;
@@ -758,7 +773,7 @@ static void bfs(struct distance_pass *d, size_t length)
 	for (size_t head = 0; head < length; head++) {
 		uint32_t n = d->queue[head];
 		int32_t next = d->distance[n] + 1;
-		enum distance_rule rule = distance_rule_of(d, n);
+		enum name_rule rule = name_rule_of(s, d->rules, n);
 		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
 			uint32_t t = heap_edge_to(s, e);
 			if (bit_get(d->reached, t) || heap_edge_kind(s, e) == HEAP_EDGE_WEAK || !distance_follows(d, rule, e))
@@ -774,13 +789,13 @@ static void bfs(struct distance_pass *d, size_t length)
  * from the root at 10^8. Into room (node_count words, taken over), with the
  * queue in queue_room (node_count words, lent).
  */
-static void distances(const struct heap_snapshot *s, const struct weakmap_names *names, struct retention *out,
-		      uint32_t *room, uint32_t *queue_room)
+static void distances(const struct heap_snapshot *s, const struct weakmap_names *names, const uint8_t *rules,
+		      struct retention *out, uint32_t *room, uint32_t *queue_room)
 {
-	struct distance_pass d = { .s = s, .names = names, .distance = (int32_t *)room, .queue = queue_room };
+	struct distance_pass d = { .s = s, .names = names, .rules = rules, .distance = (int32_t *)room,
+				   .queue = queue_room };
 	d.pending = bits_new((size_t)names->pair_count + 1);
 	d.reached = bits_new(s->node_count);
-	d.rule_of_name = name_rules(s);
 	for (uint32_t n = 0; n < s->node_count; n++)
 		d.distance[n] = RETENTION_NO_DISTANCE;
 	size_t length = 0;
@@ -798,7 +813,6 @@ static void distances(const struct heap_snapshot *s, const struct weakmap_names 
 	out->distance = d.distance;
 	free(d.pending);
 	free(d.reached);
-	free(d.rule_of_name);
 }
 
 /* MARK: - Public */
@@ -826,11 +840,13 @@ struct retention *retention_compute(const struct heap_snapshot *s, enum retentio
 	uint32_t *rest = scratch + 2 * (size_t)s->node_count;
 	for (uint32_t n = 0; n < s->node_count; n++)
 		r->self_size[n] = heap_node_self_size(s, n);
+	uint8_t *rules = name_rules_build(s);
 	if (mode == RETENTION_DEVTOOLS)
-		spare = transfer_shallow_sizes(s, r->self_size, rest, spare);
+		spare = transfer_shallow_sizes(s, rules, r->self_size, rest, spare);
 	r->retained_size = retained_sizes(s, r, order, spare);
-	distances(s, &names, r, order, rest);
+	distances(s, &names, rules, r, order, rest);
 	r->self_size = lh_realloc_column(r->self_size, s->node_count, sizeof(*r->self_size));
+	free(rules);
 	weakmap_names_free(&names);
 	return r;
 }
