@@ -8,6 +8,13 @@
 # leakhound's. Snapshots come from bench/summary.sh's cache
 # (bench/data/heap-<N>mb.heapsnapshot; generated if missing).
 #   BENCH_SKIP_PEERS_MB=N   run the peers only on files below N MB
+#   BENCH_WARM=1            just before each tool, a throwaway process touches
+#                           and frees 4x the file's size in fresh memory. This
+#                           VM hands memory freed for a few seconds back to
+#                           its host, and the next first touch of it then costs
+#                           ~1.7 s per GB of system time (0.12 vs 0.82 s for
+#                           leakhound on 500 MB, same work): warm runs measure
+#                           the tools on a machine whose memory stays backed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
@@ -15,16 +22,24 @@ data="$here/data"
 sizes=("${@:-100 500 1500}")
 read -r -a sizes <<<"${sizes[*]}"
 skip_peers_mb=${BENCH_SKIP_PEERS_MB:-100000}
+warm=${BENCH_WARM:-0}
 
 make -s -C "$root" all >/dev/null
 [ -d "$here/node_modules" ] || (cd "$here" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 node "$root/tests/oracles/devtools/build.mjs" >/dev/null
 
-# measure LABEL CMD...: prints "LABEL wall cpu rss_mb sys" or "LABEL failed"
+# warm_memory MB: touch and free MB of memory in a throwaway process (see BENCH_WARM).
+warm_memory() {
+	node -e 'const mb = Number(process.argv[1]), held = [];
+for (let i = 0; i < mb; i += 1024) held.push(Buffer.alloc(Math.min(1024, mb - i) * 1048576, 1));' "$1"
+}
+
+# measure LABEL CMD...: prints "LABEL wall cpu rss_mb sys" or "LABEL failed"; warms memory first if asked.
 measure() {
 	local label=$1 t
 	shift
 	t=$(mktemp)
+	[ "$warm" = 0 ] || warm_memory "$warm_mb"
 	if taskset -c 0 /usr/bin/time -v -o "$t" "$@" >/dev/null 2>"$t.err"; then
 		awk -v l="$label" -F': ' '
 			/Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
@@ -41,6 +56,7 @@ for n in "${sizes[@]}"; do
 	f="$data/heap-${n}mb.heapsnapshot"
 	[ -f "$f" ] || bash "$here/summary.sh" "$n" >/dev/null
 	cat "$f" >/dev/null
+	warm_mb=$((4 * $(stat -c %s "$f") >> 20))
 	rows=("$(measure leakhound "$root/build/leakhound" top "$f")")
 	if [ "$n" -lt "$skip_peers_mb" ]; then
 		rows+=("$(measure devtools node --max-old-space-size=16384 "$root/tests/oracles/devtools/dump.mjs" -q --no-class "$f" --out /dev/null)")
