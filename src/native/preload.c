@@ -19,6 +19,10 @@
  * that execs another image restarts its trace (the file is truncated).
  * In leak-check mode forked children are not followed.
  *
+ * dl_iterate_phdr is exported too, only to bracket the program's walks of
+ * the loader's list as the tracker brackets its own: fork() waits for
+ * every walk to end, so no child starts with that list locked.
+ *
  * The real allocator: glibc 2.36 exports __libc_malloc, __libc_calloc,
  * __libc_realloc, __libc_free and __libc_memalign, so no dlsym(RTLD_NEXT)
  * bootstrap is needed (and no static buffer for the calloc dlsym makes).
@@ -73,6 +77,7 @@
 #include <link.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -522,6 +527,33 @@ EXPORT void *pvalloc(size_t size)
 	return plain_aligned(page, size, rounded);
 }
 
+/* ---- the loader's list ---- */
+
+typedef int (*phdr_callback)(struct dl_phdr_info *, size_t, void *);
+static int (*_Atomic glibc_dl_iterate_phdr)(phdr_callback, void *);
+
+/*
+ * The program's walks of the loader's list are bracketed as ours are
+ * (unwind.h), so that fork() waits for them to end: a child forked in the
+ * middle of one inherits glibc's lock held, and a tracked child walks the
+ * list at its first allocation. (C++ exception unwinding and plugin
+ * loaders walk it from any thread.)
+ */
+EXPORT int dl_iterate_phdr(phdr_callback callback, void *data)
+{
+	int (*walk)(phdr_callback, void *) = atomic_load_explicit(&glibc_dl_iterate_phdr, memory_order_acquire);
+	if (!walk) {
+		walk = (int (*)(phdr_callback, void *))dlsym(RTLD_NEXT, "dl_iterate_phdr");
+		if (!walk)
+			return 0; /* cannot happen with glibc; walk nothing rather than recurse */
+		atomic_store_explicit(&glibc_dl_iterate_phdr, walk, memory_order_release);
+	}
+	unwind_loader_walk_begin();
+	int rc = walk(callback, data);
+	unwind_loader_walk_end();
+	return rc;
+}
+
 /* ---- start-up, exit, fork ---- */
 
 static void hold_guard(void)
@@ -554,8 +586,15 @@ static void release_fork_locks(void)
 	fork_locks_held = 0;
 }
 
+/*
+ * First the loader's list, followed or not: a child must not inherit it
+ * locked by a walk (ours or the program's). Before the allocators' locks,
+ * since a walk's callback may allocate and the walk must end for fork to
+ * go on.
+ */
 static void before_fork(void)
 {
+	unwind_fork_prepare();
 	if (leak_mode)
 		leak_heap_lock(); /* the child must not inherit it locked */
 	if (tracking && follow_forks) {
@@ -564,7 +603,6 @@ static void before_fork(void)
 		own_memory_hold();
 		fork_locks_held = 1;
 	}
-	unwind_fork_prepare(); /* followed or not, a child must not inherit the loader's list locked by a capture */
 }
 
 static void after_fork_in_parent(void)

@@ -22,6 +22,7 @@
 #include "leak_check.h"
 #include "own_memory.h"
 #include "tracker.h"
+#include "unwind.h"
 
 /*
  * The file is opened (O_APPEND) for each batch and closed again, so the
@@ -299,6 +300,24 @@ static void write_batch(uint32_t flags, const struct leak_result *leaks)
 		finished = true; /* disk full or the file went away: stop, the program goes on */
 }
 
+/*
+ * A batch walks the loader's list (its modules), so whoever writes one
+ * enters the walk before write_lock: fork takes them in that order too
+ * (unwind.h), and a walk begun under write_lock would wait for a fork
+ * that waits for write_lock.
+ */
+static void lock_for_batch(void)
+{
+	unwind_loader_walk_begin();
+	pthread_mutex_lock(&write_lock);
+}
+
+static void unlock_for_batch(void)
+{
+	pthread_mutex_unlock(&write_lock);
+	unwind_loader_walk_end();
+}
+
 /* A mid-run leak check and its batch. Caller holds write_lock. */
 static void write_batch_with_leak_check(void)
 {
@@ -333,13 +352,13 @@ bool trace_writer_open(const char *path, uint64_t interval)
 		.interval_ns = interval,
 		.max_frames = LH_TRACE_MAX_FRAMES,
 	};
-	pthread_mutex_lock(&write_lock);
+	lock_for_batch();
 	bool ok = append((const char *)&h, sizeof(h), O_CREAT | O_TRUNC);
 	if (ok) {
 		opened = true;
 		write_batch(0, NULL);
 	}
-	pthread_mutex_unlock(&write_lock);
+	unlock_for_batch();
 	return ok;
 }
 
@@ -377,13 +396,13 @@ static void *writer_main(void *arg)
 			wait_until(seen, next);
 			continue;
 		}
-		pthread_mutex_lock(&write_lock);
+		lock_for_batch();
 		bool done = finished;
 		if (!done && check)
 			write_batch_with_leak_check();
 		else if (!done)
 			write_batch(0, NULL);
-		pthread_mutex_unlock(&write_lock);
+		unlock_for_batch();
 		if (done)
 			return NULL;
 		if (check)
@@ -453,7 +472,7 @@ void trace_writer_request_leak_check(void)
 
 void trace_writer_finish(void)
 {
-	pthread_mutex_lock(&write_lock);
+	lock_for_batch();
 	if (!finished && opened) {
 		struct leak_result r = { 0 };
 		bool leaks = false;
@@ -466,5 +485,5 @@ void trace_writer_finish(void)
 		leak_scan_free(&r);
 		finished = true;
 	}
-	pthread_mutex_unlock(&write_lock);
+	unlock_for_batch();
 }

@@ -75,34 +75,59 @@
 #include <libunwind.h>
 
 /*
- * Every walk of the loader's list that a capture makes (dl_iterate_phdr,
- * ours or libunwind's) holds this for reading, and fork() holds it for
- * writing. glibc (2.36) does not reset dl_iterate_phdr's lock in a child:
- * a fork while another thread walked the list left the child hanging at
- * its first walk, ours or the program's. Writers first, so that fork is
- * not starved by the many captures' walks.
+ * Every walk of the loader's list holds this for reading: our captures'
+ * (module lookups, the loader check, libunwind's fallback) and, through
+ * the preload library's dl_iterate_phdr, the program's own. fork() holds
+ * it for writing. glibc (2.36) does not reset dl_iterate_phdr's lock in a
+ * child: a fork while another thread walked the list left the child
+ * hanging at its first walk, which a tracked child makes at its first
+ * allocation. Writers first, so that fork is not starved by the many
+ * captures' walks; so a thread that walks again inside a walk (a callback
+ * that allocates, libunwind inside our capture) must not lock again: a
+ * waiting fork would block it. A per-thread depth sees to that.
  */
 static pthread_rwlock_t loader_walks = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+static __thread unsigned loader_walk_depth __attribute__((tls_model("initial-exec")));
+
+void unwind_loader_walk_begin(void)
+{
+	if (loader_walk_depth++ == 0)
+		pthread_rwlock_rdlock(&loader_walks);
+}
+
+void unwind_loader_walk_end(void)
+{
+	if (--loader_walk_depth == 0)
+		pthread_rwlock_unlock(&loader_walks);
+}
+
+/* Whether the forking thread took loader_walks for writing: not when it forks from inside a walk's callback. */
+static bool fork_holds_walks;
 
 void unwind_fork_prepare(void)
 {
-	pthread_rwlock_wrlock(&loader_walks);
+	fork_holds_walks = loader_walk_depth == 0;
+	if (fork_holds_walks)
+		pthread_rwlock_wrlock(&loader_walks);
 }
 
 void unwind_fork_done(bool in_child)
 {
 	static const pthread_rwlock_t unlocked = PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
-	if (in_child)
+	if (in_child) {
 		loader_walks = unlocked; /* glibc ties a write lock to the thread id, which the child's differs from */
-	else
+		if (loader_walk_depth) /* forked inside a walk: the walk's end unlocks the fresh lock */
+			pthread_rwlock_rdlock(&loader_walks);
+	} else if (fork_holds_walks) {
 		pthread_rwlock_unlock(&loader_walks);
+	}
 }
 
 static void walk_loader_list(int (*callback)(struct dl_phdr_info *, size_t, void *), void *data)
 {
-	pthread_rwlock_rdlock(&loader_walks);
+	unwind_loader_walk_begin();
 	dl_iterate_phdr(callback, data);
-	pthread_rwlock_unlock(&loader_walks);
+	unwind_loader_walk_end();
 }
 
 static _Atomic uint64_t fallbacks;
@@ -133,9 +158,9 @@ static int libunwind_capture(uintptr_t *pcs, int max, uintptr_t first_pc)
 	atomic_fetch_add_explicit(&fallbacks, 1, memory_order_relaxed);
 	void *ips[128];
 	int extra = 8, want = max + extra > 128 ? 128 : max + extra;
-	pthread_rwlock_rdlock(&loader_walks);
+	unwind_loader_walk_begin();
 	int n = unw_backtrace(ips, want);
-	pthread_rwlock_unlock(&loader_walks);
+	unwind_loader_walk_end();
 	int from = 0;
 	while (from < n && from < extra && (uintptr_t)ips[from] != first_pc)
 		from++;

@@ -81,7 +81,14 @@ void unwind_skip_leading(uintptr_t lo, uintptr_t hi);
 /* Captures so far that were handed to libunwind (for tests and benchmarks). */
 uint64_t unwind_fallback_count(void);
 
-/* Around fork(): no capture is then inside the loader's list (see unwind.c). */
+/*
+ * Around every walk of the loader's list (dl_iterate_phdr), the program's
+ * too; nested walks of one thread are fine. And around fork(): no walk is
+ * then inside the loader's list (see unwind.c). unwind_fork_prepare() must
+ * come before any lock a walk's callback may need (an allocation's).
+ */
+void unwind_loader_walk_begin(void);
+void unwind_loader_walk_end(void);
 void unwind_fork_prepare(void);
 void unwind_fork_done(bool in_child);
 
