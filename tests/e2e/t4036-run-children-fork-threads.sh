@@ -9,23 +9,9 @@
 native_prereqs
 build_native fork_threads fork_threads.c -pthread
 
-expect_status 0 timeout 120 "$LEAKHOUND" run -q --children -o "$TEST_TMP/t.lhtrace" --interval 10ms -- "$TEST_TMP/fork_threads"
-[ "$(cat "$TEST_TMP/out")" = "20 of 20 children exited 0" ] || fail "stdout: $(cat "$TEST_TMP/out")"
-children=("$TEST_TMP"/t.lhtrace.*)
-[ ${#children[@]} -eq 20 ] || fail "expected 20 child traces, found ${#children[@]}"
-j() { json_get "$TEST_TMP/report.json" "$1"; }
-blocks=()
+run_fork_threads
 for t in "${children[@]}"; do
-	expect_status 0 "$LEAKHOUND" report --json --top 50 "$t"
-	cp "$TEST_TMP/out" "$TEST_TMP/report.json"
-	[ "$(j r.complete)" = true ] || fail "$t: not complete (the child exits normally)"
-	leak="r.sites.filter(s => s.site && s.site.function === 'child_leak')"
-	[ "$(j "$leak.reduce((a, s) => a + s.live_bytes, 0) === 100 * $leak.reduce((a, s) => a + s.live_blocks, 0)")" = true ] ||
-		fail "$t: child_leak's bytes are not 100 per block"
-	blocks+=("$(j "$leak.reduce((a, s) => a + s.live_blocks, 0)")")
-	[ "$(j "r.sites.filter(s => s.site && s.site.function === 'churn').reduce((a, s) => a + s.live_blocks, 0) <= $((4))")" = true ] ||
+	[ "$(json_get "$t.json" "r.sites.filter(s => s.site && s.site.function === 'churn').reduce((a, s) => a + s.live_blocks, 0) <= 4")" = true ] ||
 		fail "$t: churn holds more than one block per thread"
 done
-[ "$(printf '%s\n' "${blocks[@]}" | sort -n | tr '\n' ' ')" = "$(seq 10 29 | tr '\n' ' ')" ] ||
-	fail "child_leak blocks per child: ${blocks[*]}, expected 10..29 once each"
 exit 0

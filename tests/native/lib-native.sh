@@ -29,3 +29,26 @@ leak_line() {
 json_get() {
 	node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2"
 }
+
+# run_fork_threads [walk]: runs tests/native/fork_threads (built by the caller) under
+# `run --children` and checks its twenty children: none hangs, and child k's own trace
+# (TEST_TMP/t.lhtrace.PID) holds exactly its leak, 10 + k blocks of 100 bytes, so the
+# traces hold 10..29 blocks, one each; returns the traces in `children`.
+run_fork_threads() {
+	rm -f "$TEST_TMP"/t.lhtrace*
+	expect_status 0 timeout 120 "$LEAKHOUND" run -q --children -o "$TEST_TMP/t.lhtrace" --interval 10ms -- "$TEST_TMP/fork_threads" "$@"
+	[ "$(cat "$TEST_TMP/out")" = "20 of 20 children exited 0" ] || fail "stdout: $(cat "$TEST_TMP/out")"
+	children=("$TEST_TMP"/t.lhtrace.*)
+	[ ${#children[@]} -eq 20 ] || fail "expected 20 child traces, found ${#children[@]}"
+	local t blocks=() leak="r.sites.filter(s => s.site && s.site.function === 'child_leak')"
+	for t in "${children[@]}"; do
+		expect_status 0 "$LEAKHOUND" report --json --top 50 "$t"
+		cp "$TEST_TMP/out" "$t.json"
+		[ "$(json_get "$t.json" r.complete)" = true ] || fail "$t: not complete (the child exits normally)"
+		[ "$(json_get "$t.json" "$leak.reduce((a, s) => a + s.live_bytes, 0) === 100 * $leak.reduce((a, s) => a + s.live_blocks, 0)")" = true ] ||
+			fail "$t: child_leak's bytes are not 100 per block"
+		blocks+=("$(json_get "$t.json" "$leak.reduce((a, s) => a + s.live_blocks, 0)")")
+	done
+	[ "$(printf '%s\n' "${blocks[@]}" | sort -n | tr '\n' ' ')" = "$(seq 10 29 | tr '\n' ' ')" ] ||
+		fail "child_leak blocks per child: ${blocks[*]}, expected 10..29 once each"
+}
