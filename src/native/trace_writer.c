@@ -472,7 +472,17 @@ void trace_writer_request_leak_check(void)
 
 void trace_writer_finish(void)
 {
-	lock_for_batch();
+	/*
+	 * The leak check at exit stops the other threads for good, and the
+	 * final batch then walks the loader's list: no thread may be stopped
+	 * inside a walk, holding glibc's lock on the list.
+	 */
+	if (leak_stop_tracking) {
+		unwind_loader_walks_exclusive_begin();
+		pthread_mutex_lock(&write_lock);
+	} else {
+		lock_for_batch();
+	}
 	if (!finished && opened) {
 		struct leak_result r = { 0 };
 		bool leaks = false;

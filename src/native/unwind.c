@@ -95,6 +95,12 @@ void unwind_loader_walk_begin(void)
 		pthread_rwlock_rdlock(&loader_walks);
 }
 
+void unwind_loader_walks_exclusive_begin(void)
+{
+	if (loader_walk_depth++ == 0)
+		pthread_rwlock_wrlock(&loader_walks);
+}
+
 void unwind_loader_walk_end(void)
 {
 	if (--loader_walk_depth == 0)

@@ -89,6 +89,8 @@ uint64_t unwind_fallback_count(void);
  */
 void unwind_loader_walk_begin(void);
 void unwind_loader_walk_end(void);
+/* Ended by unwind_loader_walk_end(): no other thread is inside a walk until then (for stopping them all). */
+void unwind_loader_walks_exclusive_begin(void);
 void unwind_fork_prepare(void);
 void unwind_fork_done(bool in_child);
 
