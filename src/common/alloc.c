@@ -43,12 +43,6 @@ void *lh_realloc_array(void *ptr, size_t count, size_t size)
 	return lh_realloc(ptr, count * size);
 }
 
-char *lh_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(lh_malloc(n), s, n);
-}
-
 void lh_grow(void **items, size_t *cap, size_t need, size_t elem_size)
 {
 	if (need <= *cap)
@@ -56,9 +50,16 @@ void lh_grow(void **items, size_t *cap, size_t need, size_t elem_size)
 	size_t n = *cap ? *cap : 16;
 	while (n < need)
 		n = n > SIZE_MAX / 2 ? need : n * 2;
-	*items = lh_realloc_array(*items, n, elem_size);
+	*items = lh_realloc_column(*items, n, elem_size); /* huge pages for a big array too */
 	*cap = n;
 }
+
+char *lh_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(lh_malloc(n), s, n);
+}
+
 
 #define HUGE_PAGE ((size_t)2 << 20)
 
@@ -77,7 +78,10 @@ static void *advise_huge_pages(void *p, size_t bytes)
  * head of 1 MiB on average, and on a VM each small fault costs an exit to
  * the host: a tenth of `top`'s time at 100 MB went to them. The tail is
  * left to small pages so that no huge page reaches past the column, which
- * would add up to 2 MiB of RSS each.
+ * would add up to 2 MiB of RSS each, but its whole pages are filled in at
+ * once (MADV_POPULATE_WRITE, Linux 5.14; ignored where it is unknown):
+ * columns are made for the size they are filled to, and the tails' faults
+ * one page at a time were still 6% of `top` at 100 MB.
  */
 static void *column_alloc(size_t count, size_t size)
 {
@@ -89,7 +93,11 @@ static void *column_alloc(size_t count, size_t size)
 		return lh_malloc(bytes);
 	if (posix_memalign(&p, HUGE_PAGE, bytes))
 		lh_out_of_memory(bytes);
-	return advise_huge_pages(p, bytes);
+	advise_huge_pages(p, bytes);
+	uintptr_t tail = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1), end = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+	if (end > tail)
+		madvise((void *)tail, end - tail, MADV_POPULATE_WRITE);
+	return p;
 }
 
 void *lh_realloc_column(void *ptr, size_t count, size_t size)
