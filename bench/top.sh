@@ -34,7 +34,7 @@ warm_memory() {
 for (let i = 0; i < mb; i += 1024) held.push(Buffer.alloc(Math.min(1024, mb - i) * 1048576, 1));' "$1"
 }
 
-# measure LABEL CMD...: prints "LABEL wall cpu rss_mb sys" or "LABEL failed"; warms memory first if asked.
+# measure LABEL CMD...: prints "LABEL wall cpu rss_mib sys" or "LABEL failed"; warms memory first if asked.
 measure() {
 	local label=$1 t
 	shift
@@ -44,14 +44,14 @@ measure() {
 		awk -v l="$label" -F': ' '
 			/Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
 			/User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 / 1024 }
-			END { printf "%s %.2f %.2f %.0f %.2f\n", l, w, u + s, r, s }' "$t"
+			END { printf "%s %.2f %.2f %.1f %.2f\n", l, w, u + s, r, s }' "$t"
 	else
 		echo "$label failed: $(tail -1 "$t.err")"
 	fi
 	rm -f "$t" "$t.err"
 }
 
-printf '%-28s %-10s %8s %8s %8s %9s %10s\n' file tool "wall s" "cpu s" "sys s" "RSS MB" "x leakhound"
+printf '%-28s %-10s %8s %8s %8s %9s %9s %10s\n' file tool "wall s" "cpu s" "sys s" "RSS MiB" "RSS/file" "x leakhound"
 for n in "${sizes[@]}"; do
 	f="$data/heap-${n}mb.heapsnapshot"
 	[ -f "$f" ] || bash "$here/summary.sh" "$n" >/dev/null
@@ -63,9 +63,10 @@ for n in "${sizes[@]}"; do
 		rows+=("$(TMPDIR=$(mktemp -d) measure memlab node --max-old-space-size=16384 "$here/memlab-load.js" "$f")")
 	fi
 	base=$(echo "${rows[0]}" | awk '{ print $3 }')
+	file_mib=$(stat -c %s "$f" | awk '{ print $1 / 1048576 }')
 	for row in "${rows[@]}"; do
-		echo "$row" | awk -v f="$(basename "$f")" -v b="$base" '
+		echo "$row" | awk -v f="$(basename "$f")" -v b="$base" -v size="$file_mib" '
 			$2 == "failed:" { printf "%-28s %-10s %s\n", f, $1, $0; next }
-			{ printf "%-28s %-10s %8s %8s %8s %9s %10.1f\n", f, $1, $2, $3, $5, $4, ($3 > 0 && b > 0) ? $3 / b : 0 }'
+			{ printf "%-28s %-10s %8s %8s %8s %9s %9.3f %10.1f\n", f, $1, $2, $3, $5, $4, $4 / size, ($3 > 0 && b > 0) ? $3 / b : 0 }'
 	done
 done
