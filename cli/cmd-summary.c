@@ -20,7 +20,8 @@ static const char summary_usage[] =
 	"  --lenient    keep going past edges whose to_node is not a node offset\n"
 	"               (counted and flagged; by default such a file is rejected)\n"
 	"  --handle-scope-edges N   (Handle scope) edges that make a finding (default 10000)\n"
-	"  --global-handles-edges N (Global handles) edges that make a finding (default 100000)\n";
+	"  --global-handles-edges N (Global handles) edges that make a finding (default 100000)\n"
+	"  --detached-nodes N       detached DOM (embedder) nodes that make a finding (default 100)\n";
 
 int cmd_summary(int argc, char **argv)
 {
@@ -33,6 +34,7 @@ int cmd_summary(int argc, char **argv)
 		{ "top", CLI_COUNT, &sopts.top, NULL },
 		{ "handle-scope-edges", CLI_NUMBER, &th.handle_scope_edges, NULL },
 		{ "global-handles-edges", CLI_NUMBER, &th.global_handles_edges, NULL },
+		{ "detached-nodes", CLI_NUMBER, &th.detached_nodes, NULL },
 	};
 	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), summary_usage, 1, 1, &first);
 	if (status >= 0)

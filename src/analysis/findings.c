@@ -10,6 +10,7 @@
 #include "findings.h"
 
 #include "../common/format.h"
+#include "detached.h"
 
 const struct findings_thresholds findings_default_thresholds = {
 	.handle_scope_edges = 10000,
@@ -17,6 +18,7 @@ const struct findings_thresholds findings_default_thresholds = {
 	.global_handles_edges = 100000,
 	.global_handles_share = 25.0,
 	.root_share = 50.0,
+	.detached_nodes = 100,
 };
 
 static struct finding *add(struct findings *out, const char *id, uint32_t node, uint64_t edges, double share)
@@ -133,6 +135,79 @@ static void bad_edges_rule(const struct heap_snapshot *s, struct findings *out)
 	    "only because --lenient was given, pointing at the root; numbers derived from them are suspect.");
 }
 
+/* The names most detached nodes have, as "200 <ul>, 600 <li>, 20 <div>" (at most three, most first). */
+static void describe_detached_names(const struct heap_snapshot *s, const uint8_t *dom, char *buf, size_t size)
+{
+	uint32_t *count = lh_calloc(LH_MAX(s->string_count, 1), sizeof(*count));
+	for (uint32_t n = 0; n < s->node_count; n++)
+		if (dom[n] == DOM_DETACHED)
+			count[s->node_name[n]]++;
+	uint32_t top[3] = { UINT32_MAX, UINT32_MAX, UINT32_MAX };
+	for (uint32_t i = 0; i < s->string_count; i++) {
+		for (size_t k = 0; count[i] && k < LH_ARRAY_LEN(top); k++) {
+			if (top[k] == UINT32_MAX || count[i] > count[top[k]]) {
+				memmove(&top[k + 1], &top[k], (LH_ARRAY_LEN(top) - k - 1) * sizeof(*top));
+				top[k] = i;
+				break;
+			}
+		}
+	}
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t k = 0; k < LH_ARRAY_LEN(top) && top[k] != UINT32_MAX; k++) {
+		char c[32];
+		int w = snprintf(buf + used, size - used, "%s%s %.40s", k ? ", " : "",
+				 fmt_count(c, sizeof(c), count[top[k]]), heap_string(s, top[k]));
+		used = LH_MIN(used + (size_t)LH_MAX(w, 0), size - 1);
+	}
+	free(count);
+}
+
+/*
+ * Embedder (DOM) nodes that their owner has let go of, and that something
+ * outside their trees still references: the classic browser leak, which
+ * DevTools shows only as "Detached <tag>" rows among all the others.
+ */
+static void detached_rule(const struct heap_snapshot *s, const struct findings_thresholds *th, struct findings *out)
+{
+	uint8_t *dom = heap_dom_states(s);
+	if (!dom)
+		return;
+	uint64_t count = 0, bytes = 0, references = 0;
+	uint32_t sample = UINT32_MAX;
+	for (uint32_t n = 0; n < s->node_count; n++) {
+		if (dom[n] == DOM_DETACHED) {
+			count++;
+			bytes += heap_node_self_size(s, n);
+			continue;
+		}
+		for (uint32_t e = heap_edge_begin(s, n); e < heap_edge_end(s, n); e++) {
+			uint32_t t = heap_edge_to(s, e);
+			if (dom[t] == DOM_DETACHED && heap_edge_kind(s, e) != HEAP_EDGE_WEAK) {
+				references++;
+				sample = sample == UINT32_MAX ? t : sample;
+			}
+		}
+	}
+	struct finding *f = count >= th->detached_nodes && count ? add(out, "detached-dom", sample, references,
+								       summary_edge_share(s, references)) : NULL;
+	if (f) {
+		char c[32], b[32], r[32], names[200];
+		describe_detached_names(s, dom, names, sizeof(names));
+		fmt_into(f->title, sizeof(f->title), "%s detached DOM (embedder) nodes, %s, are still in the heap, held by %s "
+		    "references from outside their trees: %s", fmt_count(c, sizeof(c), count),
+		    fmt_bytes(b, sizeof(b), bytes), fmt_count(r, sizeof(r), references), names);
+		fmt_into(f->explanation, sizeof(f->explanation),
+		    "Their owner (the document) has let go of them, but JavaScript or another live object still "
+		    "reaches them: elements removed from the page and kept in an array, a cache, a closure or an "
+		    "event listener. DevTools lists them as \"Detached <tag>\" rows among all the others. "
+		    "`leakhound path FILE @%u` shows what holds one of them; `leakhound top --by class` ranks "
+		    "their classes by retained size; `leakhound check` over snapshots tells whether they grow.",
+		    sample == UINT32_MAX ? 0 : s->node_id[sample]);
+	}
+	free(dom);
+}
+
 void findings_compute(const struct heap_snapshot *s, const struct heap_summary *sum,
 		      const struct findings_thresholds *th, struct findings *out)
 {
@@ -147,5 +222,6 @@ void findings_compute(const struct heap_snapshot *s, const struct heap_summary *
 		else
 			dominant_root_rule(s, r, th, out);
 	}
+	detached_rule(s, th, out);
 	bad_edges_rule(s, out);
 }

@@ -19,6 +19,7 @@ struct findings_thresholds {
 	uint64_t global_handles_edges;  /* "(Global handles)": default 100,000 edges */
 	double global_handles_share;    /* ... or this % of all edges, with at least 10,000 */
 	double root_share;              /* any other GC root holding this % of all edges: 50 */
+	uint64_t detached_nodes;        /* detached embedder (DOM) nodes still in the heap: 100 */
 };
 
 extern const struct findings_thresholds findings_default_thresholds;
@@ -27,8 +28,8 @@ struct finding {
 	char id[32];           /* stable identifier, e.g. "handle-scope-pileup" */
 	char title[200];       /* one line: what is seen */
 	char explanation[900]; /* why it happens and what to look at */
-	uint32_t node;         /* the node it is about, or UINT32_MAX */
-	uint64_t edges;        /* the evidence count */
+	uint32_t node;         /* the node it is about (a sample, for detached nodes), or UINT32_MAX */
+	uint64_t edges;        /* the evidence count (for detached nodes: references into them from outside) */
 	double share;          /* of all edges, % */
 	uint64_t native_bytes; /* memory outside the JS heap the evidence implies, 0 if none */
 };

@@ -11,7 +11,10 @@
 #   - `leakhound top --all --json --retention memlab` must equal memlab, whose
 #     own home is browser heaps (retained_size, dominator_id, self_size).
 # The two tools must also disagree on some nodes of this heap, or matching
-# each would prove nothing about the modes.
+# each would prove nothing about the modes. And `summary`'s detached-dom
+# finding counts exactly the nodes DevTools classes "Detached ...", fires at
+# --detached-nodes of that count and not one above, and its sample node is
+# one of them.
 . "$(dirname "$0")/lib.sh"
 command -v node >/dev/null || skip "node is not installed"
 chromium=${CHROMIUM:-chromium}
@@ -85,7 +88,29 @@ differences=$(node "$oracles/compare-nodes.js" "$snap.devtools.json" "$snap.meml
 	--fields dominator_id | node -e 'let s = ""; process.stdin.on("data", (d) => s += d).on("end", () => console.log(JSON.parse(s).differences.dominator_id))')
 [ "$differences" -ge 100 ] || fail "DevTools and memlab differ on only $differences dominators of the browser heap"
 
-# The other readers of a snapshot take the browser heap too.
-for cmd in summary roots; do
-	expect_status 0 "$LEAKHOUND" "$cmd" "$snap"
-done
+# summary's detached-dom finding counts the nodes DevTools calls detached, and its sample is one of them.
+expect_status 0 "$LEAKHOUND" summary --json "$snap"
+node -e '
+const fs = require("fs");
+const [sum, dt] = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f, "utf8")));
+const f = sum.findings.find((x) => x.id === "detached-dom");
+const want = dt.class_name.filter((c) => c.startsWith("Detached ")).length;
+const problems = [];
+if (!f) problems.push("no detached-dom finding: " + sum.findings.map((x) => x.id).join(", "));
+else {
+  const count = Number(f.title.replace(/,/g, "").match(/^(\d+) detached/)[1]);
+  if (count !== want) problems.push("the finding counts " + count + " detached nodes, DevTools " + want);
+  const at = dt.id.indexOf(f.node_id);
+  if (at < 0 || !dt.class_name[at].startsWith("Detached ")) problems.push("sample @" + f.node_id + " is not detached by DevTools");
+  if (!(f.edges > 0)) problems.push("no references into the detached trees counted");
+}
+if (problems.length) { console.log(problems.join("\n")); process.exit(1); }' "$TEST_TMP/out" "$snap.devtools.json" ||
+	fail "summary on the browser heap"
+# The threshold: a finding at exactly that many detached nodes, none at one more.
+detached=$(node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+console.log(d.class_name.filter((c) => c.startsWith("Detached ")).length)' "$snap.devtools.json")
+expect_status 0 "$LEAKHOUND" summary --json --detached-nodes "$detached" "$snap"
+grep -q '"detached-dom"' "$TEST_TMP/out" || fail "no detached-dom finding with --detached-nodes $detached"
+expect_status 0 "$LEAKHOUND" summary --json --detached-nodes $((detached + 1)) "$snap"
+! grep -q '"detached-dom"' "$TEST_TMP/out" || fail "a detached-dom finding with --detached-nodes $((detached + 1))"
+expect_status 0 "$LEAKHOUND" roots "$snap"
