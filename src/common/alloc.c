@@ -60,7 +60,6 @@ char *lh_strdup(const char *s)
 	return memcpy(lh_malloc(n), s, n);
 }
 
-
 #define HUGE_PAGE ((size_t)2 << 20)
 
 static void *advise_huge_pages(void *p, size_t bytes)
@@ -94,9 +93,11 @@ static void *column_alloc(size_t count, size_t size)
 	if (posix_memalign(&p, HUGE_PAGE, bytes))
 		lh_out_of_memory(bytes);
 	advise_huge_pages(p, bytes);
+#ifdef MADV_POPULATE_WRITE
 	uintptr_t tail = ((uintptr_t)p + bytes) & ~(HUGE_PAGE - 1), end = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
 	if (end > tail)
 		madvise((void *)tail, end - tail, MADV_POPULATE_WRITE);
+#endif
 	return p;
 }
 
