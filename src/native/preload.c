@@ -534,10 +534,11 @@ static int (*_Atomic glibc_dl_iterate_phdr)(phdr_callback, void *);
 
 /*
  * The program's walks of the loader's list are bracketed as ours are
- * (unwind.h), so that fork() waits for them to end: a child forked in the
+ * (unwind.h), so that fork() waits for them to end (a child forked in the
  * middle of one inherits glibc's lock held, and a tracked child walks the
- * list at its first allocation. (C++ exception unwinding and plugin
- * loaders walk it from any thread.)
+ * list at its first allocation) and the leak check at exit stops no thread
+ * inside one. C++ exception unwinding and plugin loaders walk it from any
+ * thread.
  */
 EXPORT int dl_iterate_phdr(phdr_callback callback, void *data)
 {
