@@ -192,6 +192,8 @@ static void detached_rule(const struct heap_snapshot *s, const struct findings_t
 	struct finding *f = count >= th->detached_nodes && count ? add(out, "detached-dom", sample, references,
 								       summary_edge_share(s, references)) : NULL;
 	if (f) {
+		f->nodes = count;
+		f->native_bytes = bytes; /* embedder nodes: their sizes are outside the JS heap */
 		char c[32], b[32], r[32], names[200];
 		describe_detached_names(s, dom, names, sizeof(names));
 		fmt_into(f->title, sizeof(f->title), "%s detached DOM (embedder) nodes, %s, are still in the heap, held by %s "

@@ -32,6 +32,7 @@ struct finding {
 	uint64_t edges;        /* the evidence count (for detached nodes: references into them from outside) */
 	double share;          /* of all edges, % */
 	uint64_t native_bytes; /* memory outside the JS heap the evidence implies, 0 if none */
+	uint64_t nodes;        /* the nodes it is about (detached-dom: how many are detached), 0 if not counted */
 };
 
 struct findings {

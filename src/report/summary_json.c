@@ -133,6 +133,7 @@ static void write_findings(struct json_writer *w, const struct summary_report *r
 		jw_key_uint(w, "edges", f->edges);
 		jw_key_double(w, "edge_share_percent", f->share);
 		jw_key_uint(w, "native_bytes", f->native_bytes);
+		jw_key_uint(w, "nodes", f->nodes);
 		jw_object_end(w);
 	}
 	jw_array_end(w);

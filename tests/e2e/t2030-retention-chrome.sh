@@ -98,8 +98,9 @@ const want = dt.class_name.filter((c) => c.startsWith("Detached ")).length;
 const problems = [];
 if (!f) problems.push("no detached-dom finding: " + sum.findings.map((x) => x.id).join(", "));
 else {
-  const count = Number(f.title.replace(/,/g, "").match(/^(\d+) detached/)[1]);
-  if (count !== want) problems.push("the finding counts " + count + " detached nodes, DevTools " + want);
+  if (f.nodes !== want) problems.push("the finding counts " + f.nodes + " detached nodes, DevTools " + want);
+  const bytes = dt.self_size.reduce((a, s, i) => a + (dt.class_name[i].startsWith("Detached ") ? s : 0), 0);
+  if (f.native_bytes !== bytes) problems.push("the finding counts " + f.native_bytes + " bytes, DevTools " + bytes);
   const at = dt.id.indexOf(f.node_id);
   if (at < 0 || !dt.class_name[at].startsWith("Detached ")) problems.push("sample @" + f.node_id + " is not detached by DevTools");
   if (!(f.edges > 0)) problems.push("no references into the detached trees counted");

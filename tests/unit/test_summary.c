@@ -1000,6 +1000,89 @@ static void test_findings_order(void **state)
 	assert_share(f.items[0].share, share_of(30000, 50007));
 }
 
+/*
+ * Detached DOM, hand-computed. Window (a JS object under the root) holds
+ * an attached document with a <div>, and a <ul> marked detached whose two
+ * <li> and a Text under the first inherit it (DevTools' spread over
+ * element edges); a <span> behind a hidden edge does not. Window also
+ * holds the second <li> and, weakly, the first. Detached: <ul> 100, <li>
+ * 50 + 50, Text 10 = 4 nodes, 210 bytes; references into them from
+ * outside: Window -> <ul> and Window -> <li> #2 (the weak one does not
+ * count); the sample is the first, the <ul>.
+ */
+enum { DG_ROOT, DG_WINDOW, DG_DOCUMENT, DG_DIV, DG_UL, DG_LI1, DG_LI2, DG_TEXT, DG_SPAN };
+
+static struct heap_snapshot *detached_graph(void)
+{
+	struct graph g;
+	graph_init(&g, "detached");
+	node(&g, "synthetic", "", 0);
+	node(&g, "object", "Window", 40);
+	dom_node(&g, "native", "HTMLDocument", 200, 1);
+	dom_node(&g, "native", "<div>", 80, 0);
+	dom_node(&g, "native", "<ul>", 100, 2);
+	dom_node(&g, "native", "<li>", 50, 0);
+	dom_node(&g, "native", "<li>", 50, 0);
+	dom_node(&g, "native", "Text", 10, 0);
+	dom_node(&g, "native", "<span>", 30, 0);
+	edge_index(&g, DG_ROOT, "element", 1, DG_WINDOW);
+	edge(&g, DG_WINDOW, "property", "document", DG_DOCUMENT);
+	edge(&g, DG_WINDOW, "property", "kept", DG_UL);
+	edge(&g, DG_WINDOW, "property", "item", DG_LI2);
+	edge(&g, DG_WINDOW, "weak", "first", DG_LI1);
+	edge_index(&g, DG_DOCUMENT, "element", 1, DG_DIV);
+	edge_index(&g, DG_UL, "element", 1, DG_LI1);
+	edge_index(&g, DG_UL, "element", 2, DG_LI2);
+	edge_index(&g, DG_UL, "hidden", 3, DG_SPAN);
+	edge_index(&g, DG_LI1, "element", 1, DG_TEXT);
+	struct heap_snapshot *s = track_snapshot(graph_read(&g));
+	graph_free(&g);
+	return s;
+}
+
+static void detached_findings(uint64_t threshold, struct findings *out, struct heap_snapshot **sp)
+{
+	struct heap_snapshot *s = detached_graph();
+	struct heap_summary *sum = summarize(s, 5);
+	struct findings_thresholds th = findings_default_thresholds;
+	th.detached_nodes = threshold;
+	findings_compute(s, sum, &th, out);
+	release_summary(sum);
+	*sp = s;
+}
+
+static void test_detached_dom_finding(void **state)
+{
+	(void)state;
+	struct findings f;
+	struct heap_snapshot *s;
+	detached_findings(4, &f, &s);
+	assert_int_equal(f.count, 1);
+	assert_string_equal(f.items[0].id, "detached-dom");
+	assert_int_equal(f.items[0].nodes, 4);
+	assert_int_equal(f.items[0].native_bytes, 210);
+	assert_int_equal(f.items[0].edges, 2);
+	assert_int_equal(f.items[0].node, DG_UL);
+	assert_non_null(strstr(f.items[0].title, "4 detached DOM"));
+	assert_non_null(strstr(f.items[0].title, ": 2 <li>, "));
+	assert_null(strstr(f.items[0].title, "<span>"));
+	assert_null(strstr(f.items[0].title, "<div>"));
+	char path_hint[64];
+	snprintf(path_hint, sizeof(path_hint), "@%u", s->node_id[DG_UL]);
+	assert_non_null(strstr(f.items[0].explanation, path_hint));
+}
+
+static void test_detached_dom_threshold(void **state)
+{
+	(void)state;
+	struct findings f;
+	struct heap_snapshot *s;
+	detached_findings(5, &f, &s); /* one more than the graph has */
+	assert_int_equal(f.count, 0);
+	detached_findings(findings_default_thresholds.detached_nodes, &f, &s);
+	assert_int_equal(f.count, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1024,6 +1107,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_dominant_root, release_all),
 		cmocka_unit_test_teardown(test_bad_edges_finding, release_all),
 		cmocka_unit_test_teardown(test_findings_order, release_all),
+		cmocka_unit_test_teardown(test_detached_dom_finding, release_all),
+		cmocka_unit_test_teardown(test_detached_dom_threshold, release_all),
 	};
 	if (getenv("LH_TEST_FILTER")) /* e.g. LH_TEST_FILTER='test_fanout*' */
 		cmocka_set_test_filter(getenv("LH_TEST_FILTER"));
