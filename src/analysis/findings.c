@@ -10,6 +10,7 @@
 #include "findings.h"
 
 #include "../common/format.h"
+#include "../common/sort.h"
 #include "detached.h"
 
 const struct findings_thresholds findings_default_thresholds = {
@@ -143,22 +144,15 @@ static void describe_detached_names(const struct heap_snapshot *s, const uint8_t
 		if (dom[n] == DOM_DETACHED)
 			count[s->node_name[n]]++;
 	uint32_t top[3] = { UINT32_MAX, UINT32_MAX, UINT32_MAX };
-	for (uint32_t i = 0; i < s->string_count; i++) {
-		for (size_t k = 0; count[i] && k < LH_ARRAY_LEN(top); k++) {
-			if (top[k] == UINT32_MAX || count[i] > count[top[k]]) {
-				memmove(&top[k + 1], &top[k], (LH_ARRAY_LEN(top) - k - 1) * sizeof(*top));
-				top[k] = i;
-				break;
-			}
-		}
-	}
-	size_t used = 0;
+	double score[3];
+	for (uint32_t i = 0; i < s->string_count; i++)
+		if (count[i])
+			lh_top_offer(top, score, LH_ARRAY_LEN(top), i, count[i]);
 	buf[0] = '\0';
 	for (size_t k = 0; k < LH_ARRAY_LEN(top) && top[k] != UINT32_MAX; k++) {
 		char c[32];
-		int w = snprintf(buf + used, size - used, "%s%s %.40s", k ? ", " : "",
-				 fmt_count(c, sizeof(c), count[top[k]]), heap_string(s, top[k]));
-		used = LH_MIN(used + (size_t)LH_MAX(w, 0), size - 1);
+		fmt_append(buf, size, "%s%s %.40s", k ? ", " : "", fmt_count(c, sizeof(c), count[top[k]]),
+			   heap_string(s, top[k]));
 	}
 	free(count);
 }
@@ -189,8 +183,9 @@ static void detached_rule(const struct heap_snapshot *s, const struct findings_t
 			}
 		}
 	}
-	struct finding *f = count >= th->detached_nodes && count ? add(out, "detached-dom", sample, references,
-								       summary_edge_share(s, references)) : NULL;
+	struct finding *f = NULL;
+	if (count && count >= th->detached_nodes)
+		f = add(out, "detached-dom", sample, references, summary_edge_share(s, references));
 	if (f) {
 		f->nodes = count;
 		f->native_bytes = bytes; /* embedder nodes: their sizes are outside the JS heap */

@@ -4,6 +4,7 @@
 #include "leak_rules.h"
 
 #include "../common/format.h"
+#include "../common/sort.h"
 #include "paths.h"
 #include "summary.h"
 
@@ -169,25 +170,18 @@ static void detached_rule(const struct trend *t, const struct heap_snapshot *las
 		return;
 	fmt_into(f->title, sizeof(f->title), "Detached native (DOM or embedder) objects grow");
 	describe_growth(&total->growth, t->count, "detached nodes", f->evidence, sizeof(f->evidence));
-	const struct trend_row *top[3] = { 0 };
+	uint32_t top[3] = { UINT32_MAX, UINT32_MAX, UINT32_MAX }; /* rows */
+	double growth[3];
 	for (size_t i = 0; i < t->row_count; i++) {
 		const struct trend_row *r = &t->rows[i];
-		if (r->kind != TREND_CLASS_COUNT || strncmp(r->name, "Detached ", 9) != 0 || !grew_every_time(&r->growth, 1))
-			continue;
-		for (size_t k = 0; k < LH_ARRAY_LEN(top); k++) {
-			if (!top[k] || r->growth.last - r->growth.first > top[k]->growth.last - top[k]->growth.first) {
-				memmove(&top[k + 1], &top[k], (LH_ARRAY_LEN(top) - k - 1) * sizeof(*top));
-				top[k] = r;
-				break;
-			}
-		}
+		if (r->kind == TREND_CLASS_COUNT && !strncmp(r->name, "Detached ", 9) && grew_every_time(&r->growth, 1))
+			lh_top_offer(top, growth, LH_ARRAY_LEN(top), (uint32_t)i, r->growth.last - r->growth.first);
 	}
 	char classes[300] = "";
-	for (size_t k = 0, used = 0; k < LH_ARRAY_LEN(top) && top[k]; k++) {
+	for (size_t k = 0; k < LH_ARRAY_LEN(top) && top[k] != UINT32_MAX; k++) {
 		char count[32];
-		fmt_count(count, sizeof(count), (uint64_t)(top[k]->growth.last - top[k]->growth.first));
-		int n = snprintf(classes + used, sizeof(classes) - used, "%s%s (+%s)", k ? ", " : "", top[k]->name, count);
-		used = LH_MIN(used + (size_t)LH_MAX(n, 0), sizeof(classes) - 1);
+		fmt_append(classes, sizeof(classes), "%s%s (+%s)", k ? ", " : "", t->rows[top[k]].name,
+			   fmt_count(count, sizeof(count), (uint64_t)growth[k]));
 	}
 	fmt_into(f->explanation, sizeof(f->explanation),
 	    "Embedder objects that their owner has let go of (a DOM tree removed from the document) are still "
@@ -196,9 +190,9 @@ static void detached_rule(const struct trend *t, const struct heap_snapshot *las
 	    "(prefixed \"Detached \").",
 	    *classes ? "The detached classes that grew most: " : "", classes,
 	    *classes ? "; the retainer path shown is that of the newest object of the first. " : "");
-	if (top[0]) {
+	if (top[0] != UINT32_MAX) {
 		uint64_t candidates;
-		uint32_t sample = sample_of(t, top[0]->cls, &candidates);
+		uint32_t sample = sample_of(t, t->rows[top[0]].cls, &candidates);
 		struct path_tree *tree = NULL;
 		if (sample)
 			attach_path(f, last, &tree, sample);

@@ -43,6 +43,12 @@ void *lh_realloc_array(void *ptr, size_t count, size_t size)
 	return lh_realloc(ptr, count * size);
 }
 
+char *lh_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(lh_malloc(n), s, n);
+}
+
 void lh_grow(void **items, size_t *cap, size_t need, size_t elem_size)
 {
 	if (need <= *cap)
@@ -52,12 +58,6 @@ void lh_grow(void **items, size_t *cap, size_t need, size_t elem_size)
 		n = n > SIZE_MAX / 2 ? need : n * 2;
 	*items = lh_realloc_column(*items, n, elem_size); /* huge pages for a big array too */
 	*cap = n;
-}
-
-char *lh_strdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	return memcpy(lh_malloc(n), s, n);
 }
 
 #define HUGE_PAGE ((size_t)2 << 20)

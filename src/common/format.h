@@ -14,5 +14,7 @@ const char *fmt_bytes(char *buf, size_t size, uint64_t n);
 const char *fmt_percent(char *buf, size_t size, double pct);
 /* snprintf into a fixed buffer, for messages built in several steps. */
 void fmt_into(char *buf, size_t size, const char *fmt, ...) LH_PRINTF(3, 4);
+/* The same, after the text already in buf (cut short at size, like snprintf). */
+void fmt_append(char *buf, size_t size, const char *fmt, ...) LH_PRINTF(3, 4);
 
 #endif

@@ -51,3 +51,16 @@ void lh_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, unsigned key_bits)
 		memcpy(a, from, n * sizeof(*a));
 	free(count);
 }
+
+void lh_top_offer(uint32_t *top, double *score, size_t k, uint32_t item, double item_score)
+{
+	for (size_t i = 0; i < k; i++) {
+		if (top[i] == UINT32_MAX || item_score > score[i]) {
+			memmove(&top[i + 1], &top[i], (k - i - 1) * sizeof(*top));
+			memmove(&score[i + 1], &score[i], (k - i - 1) * sizeof(*score));
+			top[i] = item;
+			score[i] = item_score;
+			return;
+		}
+	}
+}
