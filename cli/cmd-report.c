@@ -1,17 +1,21 @@
 /*
- * cmd-report.c - `leakhound report [--json] [--top N] [--stacks N] [--min-growth SIZE] FILE.lhtrace`.
+ * cmd-report.c - `leakhound report [--json | --format F] [--output OUT] [--top N] [--stacks N] [--min-growth SIZE] FILE.lhtrace`.
  */
 #include "builtin.h"
 
+#include <errno.h>
+#include <unistd.h>
 
 #include "../src/report/leak_report.h"
+#include "../src/report/profile_export.h"
 #include "../src/report/trace_report.h"
 #include "../src/trace/growth.h"
 #include "../src/trace/symbolize.h"
 #include "../src/trace/trace_reader.h"
 
 static const char report_usage[] =
-	"usage: leakhound report [--json] [--top N] [--stacks N] [--min-growth SIZE] [--show-kinds LIST] FILE.lhtrace\n"
+	"usage: leakhound report [--json | --format FORMAT [--sample TYPE]] [--output OUT] [--top N] [--stacks N]\n"
+	"                        [--min-growth SIZE] [--show-kinds LIST] FILE.lhtrace\n"
 	"\n"
 	"Reads a native allocation trace made by 'leakhound run' and prints the\n"
 	"peak and final live memory, then the allocation sites (the innermost\n"
@@ -31,7 +35,25 @@ static const char report_usage[] =
 	"               (a byte count, or with KB, MB, GB: binary units)\n"
 	"  --show-kinds LIST  loss records shown of the last leak check: a comma list of\n"
 	"               definite, indirect, possible, reachable; or all, none\n"
-	"               (default definite,possible; --json has them all)\n";
+	"               (default definite,possible; --json has them all)\n"
+	"  --format FORMAT  text (default), json (as --json), pprof (gzip'd profile.proto\n"
+	"               for go tool pprof, Pyroscope, Parca, speedscope) or folded\n"
+	"               (folded stacks for flamegraph.pl and speedscope)\n"
+	"  --sample TYPE  folded's value, and the type pprof shows first: inuse_space\n"
+	"               (default: bytes live at the end), inuse_objects, alloc_space or\n"
+	"               alloc_objects (everything allocated over the run)\n"
+	"  --output OUT write to OUT instead of standard output\n";
+
+/* Writes the trace in one of the formats profilers read; pprof's binary is never written to a terminal. */
+static int export_profile(const char *format, FILE *out, const struct trace *t, struct symbolizer *sym,
+			  enum profile_value sample)
+{
+	if (!strcmp(format, "folded")) {
+		profile_write_folded(out, t, sym, sample);
+		return LH_EXIT_OK;
+	}
+	return profile_write_pprof(out, t, sym, sample) ? LH_EXIT_OK : LH_EXIT_INTERNAL;
+}
 
 int cmd_report(int argc, char **argv)
 {
@@ -39,35 +61,66 @@ int cmd_report(int argc, char **argv)
 	size_t top = 10, stacks = 3;
 	uint64_t min_growth = 0;
 	const char *kinds_text = "definite,possible";
+	const char *format = "text", *sample_name = "inuse_space", *output = NULL;
 	unsigned kinds;
+	enum profile_value sample;
 	const struct cli_option options[] = {
 		{ "json", CLI_FLAG, &json, NULL },
 		{ "top", CLI_COUNT, &top, NULL },
 		{ "stacks", CLI_COUNT, &stacks, NULL },
 		{ "min-growth", CLI_BYTES, &min_growth, NULL },
 		{ "show-kinds", CLI_STRING, &kinds_text, NULL },
+		{ "format", CLI_CHOICE, &format, "text json pprof folded" },
+		{ "sample", CLI_CHOICE, &sample_name, profile_value_names },
+		{ "output", CLI_STRING, &output, NULL },
 	};
-	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), report_usage, 1, 1, &first);
-	if (status >= 0)
-		return status;
+	int first, parsed = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), report_usage, 1, 1, &first);
+	if (parsed >= 0)
+		return parsed;
 	const char *path = argv[first];
 	if (!leak_parse_kinds(kinds_text, &kinds))
 		return cli_usage_error("--show-kinds takes a comma list of definite, indirect, possible, reachable; or all, none; not '%s'",
 				       kinds_text);
+	if (json && strcmp(format, "text") && strcmp(format, "json"))
+		return cli_usage_error("--json and --format %s do not go together", format);
+	if (json)
+		format = "json";
+	profile_value_parse(sample_name, &sample);
+	bool binary = !strcmp(format, "pprof");
+	if (binary && !output && isatty(STDOUT_FILENO))
+		return cli_usage_error("--format pprof writes binary data: give --output FILE, or redirect standard output");
 
 	struct lh_error err = { 0 };
 	struct trace *t = trace_read(path, &err);
 	if (!t)
 		return cli_input_error(path, &err);
+	FILE *out = output ? fopen(output, binary ? "wb" : "w") : stdout;
+	if (!out) {
+		fprintf(stderr, "leakhound: cannot write '%s': %s\n", output, strerror(errno));
+		trace_free(t);
+		return LH_EXIT_INTERNAL;
+	}
 	struct symbolizer *sym = symbolizer_new(t);
-	struct growth *g = growth_compute(t, sym);
-	struct trace_report report = { path, t, g, sym, top, stacks, (int64_t)LH_MIN(min_growth, (uint64_t)INT64_MAX), kinds };
-	if (json)
-		trace_print_json(stdout, &report);
-	else
-		trace_print_text(stdout, &report);
-	growth_free(g);
+	int status = LH_EXIT_OK;
+	if (!strcmp(format, "pprof") || !strcmp(format, "folded")) {
+		status = export_profile(format, out, t, sym, sample);
+	} else {
+		struct growth *g = growth_compute(t, sym);
+		struct trace_report report = { path, t, g, sym, top, stacks,
+					       (int64_t)LH_MIN(min_growth, (uint64_t)INT64_MAX), kinds };
+		if (!strcmp(format, "json"))
+			trace_print_json(out, &report);
+		else
+			trace_print_text(out, &report);
+		growth_free(g);
+	}
 	symbolizer_free(sym);
 	trace_free(t);
-	return cli_finish_output(LH_EXIT_OK);
+	if (out == stdout)
+		return cli_finish_output(status);
+	if (ferror(out) | (fclose(out) != 0)) {
+		fprintf(stderr, "leakhound: cannot write '%s': %s\n", output, strerror(errno));
+		return LH_EXIT_INTERNAL;
+	}
+	return status;
 }

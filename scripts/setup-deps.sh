@@ -14,10 +14,11 @@ packages=(
 	time                        # /usr/bin/time -v in bench/
 )
 
-# With --tests: a browser, for the tests on browser heaps (t2030, t3050). Wanted, not required:
-# if it cannot be installed, those two tests say so and skip.
+# With --tests: a browser, for the tests on browser heaps (t2030, t3050), and Go for its pprof
+# (t4100 reads report --format pprof with go tool pprof). Wanted, not required: if they cannot be
+# installed, those tests say so and skip.
 wanted=()
-[ "${1:-}" = "--tests" ] && wanted+=(chromium)
+[ "${1:-}" = "--tests" ] && wanted+=(chromium golang-go)
 
 is_installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define LH_TRACE_MAGIC "LHTRACE\0"
-#define LH_TRACE_VERSION 2
+#define LH_TRACE_VERSION 3
 #define LH_TRACE_MAX_FRAMES 32
 
 struct lh_trace_header {
@@ -96,6 +96,7 @@ struct lh_rec_stack_entry {
 	int64_t live_bytes;      /* live blocks are allocs - frees */
 	uint64_t allocs, frees;  /* blocks allocated by / freed from this stack */
 	uint64_t temporaries;    /* frees that were temporary allocations (tracker.h), since version 2 */
+	uint64_t alloc_bytes;    /* bytes ever allocated by this stack (pprof's alloc_space), since version 3 */
 };
 
 /*

@@ -251,6 +251,7 @@ static void add_snapshot(uint32_t count, uint32_t flags)
 			.allocs = atomic_load_explicit(&s->allocs, memory_order_relaxed),
 			.frees = atomic_load_explicit(&s->frees, memory_order_relaxed),
 			.temporaries = atomic_load_explicit(&s->temporaries, memory_order_relaxed),
+			.alloc_bytes = atomic_load_explicit(&s->alloc_bytes, memory_order_relaxed),
 		};
 		allocs += e.allocs;
 		frees += e.frees;

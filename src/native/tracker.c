@@ -210,17 +210,20 @@ struct tracker_stack_stats *tracker_stack_stats(uint32_t id)
 	uint64_t allocs = atomic_load_explicit(&c->allocs, memory_order_relaxed);
 	uint64_t frees = atomic_load_explicit(&c->frees, memory_order_relaxed);
 	uint64_t temporaries = atomic_load_explicit(&c->temporaries, memory_order_relaxed);
+	uint64_t alloc_bytes = atomic_load_explicit(&c->alloc_bytes, memory_order_relaxed);
 	for (struct count_table *t = atomic_load_explicit(&all_tables, memory_order_acquire); t; t = t->next) {
 		live += atomic_load_explicit(&t->counts[id].live_bytes, memory_order_relaxed);
 		allocs += atomic_load_explicit(&t->counts[id].allocs, memory_order_relaxed);
 		frees += atomic_load_explicit(&t->counts[id].frees, memory_order_relaxed);
 		temporaries += atomic_load_explicit(&t->counts[id].temporaries, memory_order_relaxed);
+		alloc_bytes += atomic_load_explicit(&t->counts[id].alloc_bytes, memory_order_relaxed);
 	}
 	struct tracker_stack_stats *s = &stack_stats[id];
 	atomic_store_explicit(&s->live_bytes, live, memory_order_relaxed);
 	atomic_store_explicit(&s->allocs, allocs, memory_order_relaxed);
 	atomic_store_explicit(&s->frees, frees, memory_order_relaxed);
 	atomic_store_explicit(&s->temporaries, temporaries, memory_order_relaxed);
+	atomic_store_explicit(&s->alloc_bytes, alloc_bytes, memory_order_relaxed);
 	return s;
 }
 
@@ -279,6 +282,8 @@ static void count_shared(uint32_t stack, int64_t bytes, enum count_kind kind)
 	struct tracker_stack_stats *c = &shared_counts[stack];
 	atomic_fetch_add_explicit(&c->live_bytes, bytes, memory_order_relaxed);
 	atomic_fetch_add_explicit(kind == COUNT_ALLOC ? &c->allocs : &c->frees, 1, memory_order_relaxed);
+	if (kind == COUNT_ALLOC)
+		atomic_fetch_add_explicit(&c->alloc_bytes, (uint64_t)bytes, memory_order_relaxed);
 	if (kind == COUNT_TEMPORARY_FREE)
 		atomic_fetch_add_explicit(&c->temporaries, 1, memory_order_relaxed);
 }
@@ -290,9 +295,10 @@ static inline void count_event(uint32_t stack, int64_t bytes, enum count_kind ki
 	if (__builtin_expect(t != NULL, 1)) {
 		struct tracker_stack_stats *c = &t->counts[stack];
 		COUNT_OWN(c->live_bytes, bytes);
-		if (alloc)
+		if (alloc) {
 			COUNT_OWN(c->allocs, 1);
-		else
+			COUNT_OWN(c->alloc_bytes, (uint64_t)bytes);
+		} else
 			COUNT_OWN(c->frees, 1);
 		if (kind == COUNT_TEMPORARY_FREE)
 			COUNT_OWN(c->temporaries, 1);

@@ -39,6 +39,7 @@ struct tracker_stack_stats {
 	_Atomic int64_t live_bytes;
 	_Atomic uint64_t allocs, frees;
 	_Atomic uint64_t temporaries;
+	_Atomic uint64_t alloc_bytes;
 };
 
 struct tracker_totals {

@@ -195,6 +195,7 @@ static void json_counts(struct json_writer *w, const struct growth_counts *c)
 	jw_key_int(w, "growth_bytes", c->growth_bytes);
 	jw_key_double(w, "growth_bytes_per_s", c->slope);
 	jw_key_uint(w, "allocations", c->allocs);
+	jw_key_uint(w, "allocated_bytes", c->alloc_bytes);
 	jw_key_uint(w, "frees", c->frees);
 	jw_key_uint(w, "temporary_allocations", c->temporaries);
 }

@@ -56,6 +56,7 @@ static void stack_counts(const struct trace *t, const struct series *ser, uint32
 		c->allocs = last->allocs;
 		c->frees = last->frees;
 		c->temporaries = last->temporaries;
+		c->alloc_bytes = last->alloc_bytes;
 		int64_t first = st->samples[0].snapshot == 0 ? st->samples[0].live_bytes : 0;
 		c->growth_bytes = c->live_bytes - first;
 	}
@@ -72,6 +73,7 @@ static void counts_add(struct growth_counts *to, const struct growth_counts *c)
 	to->allocs += c->allocs;
 	to->frees += c->frees;
 	to->temporaries += c->temporaries;
+	to->alloc_bytes += c->alloc_bytes;
 }
 
 static int counts_rank(const struct growth_counts *a, const struct growth_counts *b)

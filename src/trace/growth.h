@@ -28,6 +28,7 @@ struct growth_counts {
 	int64_t growth_bytes;             /* live bytes, last snapshot minus first */
 	double slope;                     /* bytes per second */
 	uint64_t allocs, frees;
+	uint64_t alloc_bytes;             /* bytes ever allocated */
 	uint64_t temporaries;             /* frees that ended a temporary allocation (tracker.h) */
 };
 

@@ -245,6 +245,24 @@ const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t ret)
 	return s->cache[i].frame;
 }
 
+const char *symbolizer_build_id(struct symbolizer *s, const struct trace_module *m)
+{
+	Dwfl_Module *mod = s->dwfl && m->hi > m->lo ? dwfl_addrmodule(s->dwfl, m->lo) : NULL;
+	const char *name = mod ? dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL) : NULL;
+	if (!name || strcmp(name, base_name(m->path)) != 0)
+		return NULL;
+	const unsigned char *bits;
+	GElf_Addr vaddr;
+	int len = dwfl_module_build_id(mod, &bits, &vaddr);
+	if (len <= 0)
+		return NULL;
+	char hex[2 * 64 + 1];
+	int n = LH_MIN(len, 64);
+	for (int i = 0; i < n; i++)
+		snprintf(hex + 2 * i, 3, "%02x", bits[i]);
+	return intern(s, hex);
+}
+
 void symbolizer_free(struct symbolizer *s)
 {
 	if (!s)

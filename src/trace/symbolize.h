@@ -40,6 +40,12 @@ struct symbolizer *symbolizer_new(const struct trace *t);
  * looked up once.
  */
 const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t return_address);
+/*
+ * The GNU build-id of a module of the trace in hex, read from the file at
+ * its recorded path; NULL when the file is gone, replaced by another
+ * (a different name at that address) or has none. Lives as long as s.
+ */
+const char *symbolizer_build_id(struct symbolizer *s, const struct trace_module *m);
 void symbolizer_free(struct symbolizer *s);
 
 #endif

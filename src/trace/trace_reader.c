@@ -105,7 +105,7 @@ static bool add_snapshot(struct trace *t, const char *p, uint32_t size, uint64_t
 		lh_grow((void **)&st->samples, &st->sample_cap, st->sample_count + 1, sizeof(*st->samples));
 		st->samples[st->sample_count++] = (struct trace_sample){ index, en.live_bytes,
 									 (int64_t)(en.allocs - en.frees), en.allocs, en.frees,
-									 en.temporaries };
+									 en.temporaries, en.alloc_bytes };
 	}
 	return true;
 }

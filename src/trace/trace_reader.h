@@ -26,6 +26,7 @@ struct trace_sample {
 	uint32_t snapshot;
 	int64_t live_bytes, live_blocks;
 	uint64_t allocs, frees, temporaries;
+	uint64_t alloc_bytes;         /* bytes ever allocated */
 };
 
 struct trace_stack {
