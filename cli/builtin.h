@@ -36,6 +36,8 @@ int cli_usage_error(const char *fmt, ...) LH_PRINTF(1, 2);
 struct heap_snapshot *cli_read_snapshot(const char *path, bool lenient, struct lh_error *err);
 /* Parses a positive count option value; false (with a message printed) if it is not one. */
 bool cli_parse_count(const char *option, const char *value, size_t *out);
+/* A byte count with an optional K, M or G (binary units); false after a usage error naming option. */
+bool cli_parse_bytes(const char *option, const char *value, uint64_t *out);
 
 /*
  * Options are data (as in perf's parse-options): each subcommand lists its

@@ -135,6 +135,27 @@ static unsigned long long scale_by_unit(unsigned long long v, char **end)
 	return v << shift;
 }
 
+/* A byte count, with K, M, G (binary units) or none; a usage error naming option if it is not one. */
+static bool parse_number(const char *option, const char *value, bool positive, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(value, &end, 10);
+	if (!positive && !errno && end != value)
+		v = scale_by_unit(v, &end);
+	if (errno || end == value || *end || value[0] == '-' || (positive && v == 0)) {
+		cli_usage_error("%s expects %s, not '%s'", option, positive ? "a positive number" : "a byte count", value);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool cli_parse_bytes(const char *option, const char *value, uint64_t *out)
+{
+	return parse_number(option, value, false, out);
+}
+
 static bool set_option(const struct cli_option *o, const char *value)
 {
 	char flag[64];
@@ -146,21 +167,8 @@ static bool set_option(const struct cli_option *o, const char *value)
 	case CLI_COUNT:
 		return cli_parse_count(flag, value, o->target);
 	case CLI_NUMBER:
-	case CLI_BYTES: {
-		char *end;
-		errno = 0;
-		unsigned long long v = strtoull(value, &end, 10);
-		bool positive = o->kind == CLI_NUMBER;
-		if (!positive && !errno && end != value)
-			v = scale_by_unit(v, &end);
-		if (errno || end == value || *end || value[0] == '-' || (positive && v == 0)) {
-			cli_usage_error("%s expects %s, not '%s'", flag, positive ? "a positive number" : "a byte count",
-					value);
-			return false;
-		}
-		*(uint64_t *)o->target = v;
-		return true;
-	}
+	case CLI_BYTES:
+		return parse_number(flag, value, o->kind == CLI_NUMBER, o->target);
 	case CLI_RETENTION:
 		return cli_parse_retention(value, o->target);
 	case CLI_STRING:

@@ -48,6 +48,9 @@ static const char report_usage[] =
 static int export_profile(const char *format, FILE *out, const struct trace *t, struct symbolizer *sym,
 			  enum profile_value sample)
 {
+	if (t->sample_rate) /* folded stacks have no room for it; pprof's comment and period say it too */
+		fprintf(stderr, "leakhound: the trace was sampled (run --sample-rate %llu): the values are estimates\n",
+			(unsigned long long)t->sample_rate);
 	if (!strcmp(format, "folded")) {
 		profile_write_folded(out, t, sym, sample);
 		return LH_EXIT_OK;

@@ -23,8 +23,8 @@
 #include <unistd.h>
 
 static const char run_usage[] =
-	"usage: leakhound run [-o FILE] [--interval T] [--js-frames] [--children] [--quiet]\n"
-	"                     [--leak-check [--show-kinds LIST] [--error-exitcode N]] [--] CMD [ARGS...]\n"
+	"usage: leakhound run [-o FILE] [--interval T] [--sample-rate SIZE] [--js-frames] [--children]\n"
+	"                     [--quiet] [--leak-check [--show-kinds LIST] [--error-exitcode N]] [--] CMD [ARGS...]\n"
 	"\n"
 	"Runs CMD with leakhound's allocation tracker preloaded and records, for\n"
 	"each call stack that allocates, its live bytes and blocks every interval,\n"
@@ -40,6 +40,11 @@ static const char run_usage[] =
 	"\n"
 	"  -o, --output FILE   the trace file (default leakhound.lhtrace)\n"
 	"  --interval T        time between snapshots: 500ms, 1s, 2m (default 1s)\n"
+	"  --sample-rate SIZE  sample allocations instead of tracking each: one per SIZE\n"
+	"                      bytes allocated on average (e.g. 512K; Poisson sampling by\n"
+	"                      bytes, per thread), each sampled one weighted to stand for\n"
+	"                      those not sampled. report then shows estimates. Not with\n"
+	"                      --leak-check\n"
 	"  --children          also track CMD's descendants, each into FILE.PID: a\n"
 	"                      forked child from its fork (with what it inherited;\n"
 	"                      with --leak-check only once it execs), a program\n"
@@ -136,6 +141,7 @@ static void ask_node_for_a_perf_map(void)
 struct tracking_settings {
 	const char *preload, *trace;
 	unsigned long long interval_ms;
+	uint64_t sample_rate;
 	bool js_frames, leak_check, children;
 };
 
@@ -165,6 +171,12 @@ LH_NORETURN static void exec_child(char **cmd, const struct tracking_settings *t
 	snprintf(buf, sizeof(buf), "%ld", (long)getpid());
 	setenv("LEAKHOUND_TRACE_PID", buf, 1);
 	set_or_unset("LEAKHOUND_LEAK_CHECK", t->leak_check);
+	if (t->sample_rate) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)t->sample_rate);
+		setenv("LEAKHOUND_SAMPLE_RATE", buf, 1);
+	} else {
+		unsetenv("LEAKHOUND_SAMPLE_RATE");
+	}
 	set_or_unset("LEAKHOUND_TRACE_CHILDREN", t->children);
 	execvp(cmd[0], cmd);
 	int e = errno;
@@ -214,7 +226,7 @@ static bool parse_exit_code(const char *s, int *out)
 int cmd_run(int argc, char **argv)
 {
 	enum { OPT_INTERVAL = 256, OPT_JS_FRAMES, OPT_HELP, OPT_LEAK_CHECK, OPT_SHOW_KINDS, OPT_ERROR_EXITCODE,
-	       OPT_CHILDREN };
+	       OPT_CHILDREN, OPT_SAMPLE_RATE };
 	static const struct option options[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "leak-check", no_argument, NULL, OPT_LEAK_CHECK },
@@ -223,12 +235,14 @@ int cmd_run(int argc, char **argv)
 		{ "js-frames", no_argument, NULL, OPT_JS_FRAMES },
 		{ "children", no_argument, NULL, OPT_CHILDREN },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "sample-rate", required_argument, NULL, OPT_SAMPLE_RATE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = "leakhound.lhtrace";
 	unsigned long long interval_ms = 1000;
+	uint64_t sample_rate = 0;
 	bool quiet = false, js_frames = false, leak_check = false, kinds_given = false, children = false;
 	unsigned kinds = LEAK_KINDS_DEFAULT;
 	int error_exitcode = 0;
@@ -257,6 +271,12 @@ int cmd_run(int argc, char **argv)
 				return cli_usage_error("--interval takes a time from 10ms to 24h such as 500ms, 1s or 2m, not '%s'",
 						       optarg);
 			break;
+		case OPT_SAMPLE_RATE:
+			if (!cli_parse_bytes("--sample-rate", optarg, &sample_rate))
+				return LH_EXIT_USAGE;
+			if (sample_rate == 0 || sample_rate > ((uint64_t)1 << 40))
+				return cli_usage_error("--sample-rate takes a size from 1 byte to 1T such as 512K, not '%s'", optarg);
+			break;
 		case OPT_HELP:
 			fputs(run_usage, stdout);
 			return cli_finish_output(LH_EXIT_OK);
@@ -269,6 +289,8 @@ int cmd_run(int argc, char **argv)
 	char **cmd = argv + optind;
 	if (!leak_check && (kinds_given || error_exitcode))
 		return cli_usage_error("--show-kinds and --error-exitcode go with --leak-check");
+	if (leak_check && sample_rate)
+		return cli_usage_error("--sample-rate and --leak-check do not go together: a leak check needs every block");
 
 	char preload[PATH_MAX];
 	if (!find_preload(preload, sizeof(preload))) {
@@ -304,7 +326,7 @@ int cmd_run(int argc, char **argv)
 	if (child_pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		struct tracking_settings settings = { preload, trace, interval_ms, js_frames, leak_check, children };
+		struct tracking_settings settings = { preload, trace, interval_ms, sample_rate, js_frames, leak_check, children };
 		exec_child(cmd, &settings);
 	}
 	sigaction(SIGTERM, &forward, NULL);

@@ -8,6 +8,9 @@
  *   LEAKHOUND_LEAK_CHECK         1: serve the malloc family from the leak
  *                                heap and run leak checks (leak_check.h)
  *   LEAKHOUND_TRACE_CHILDREN     1: descendants track too
+ *   LEAKHOUND_SAMPLE_RATE        bytes: sample allocations, one per that
+ *                                many bytes on average (tracker.h); not
+ *                                with LEAKHOUND_LEAK_CHECK
  * Only the process whose pid is LEAKHOUND_TRACE_PID tracks (exec keeps the
  * pid, so `run -- sh -c 'exec prog'` tracks prog); children that inherit
  * LD_PRELOAD, and children created by fork, run untracked, unless
@@ -219,7 +222,8 @@ static inline void *label(void *base, unsigned shift, size_t size)
 	char *p = (char *)base + ((size_t)1 << shift);
 	uint32_t meta = shift << META_SHIFT_POS;
 	if (enter()) {
-		meta |= charge(p, size);
+		if (tracker_sampled(size)) /* sampling: an unsampled block stays "not counted" */
+			meta |= charge(p, size);
 		leave();
 	}
 	return write_header(p, size, meta);
@@ -245,10 +249,10 @@ static void uncount(void *p, size_t size, uint32_t meta, bool moved)
 {
 	uint32_t stack = meta & META_STACK_MASK;
 	if (enter()) {
-		moved ? tracker_release(size, stack) : tracker_free_known(p, size, stack);
+		moved ? tracker_release(p, size, stack) : tracker_free_known(p, size, stack);
 		leave();
 	} else if (tracking) {
-		tracker_release_interrupted(size, stack);
+		tracker_release_interrupted(p, size, stack);
 	}
 }
 
@@ -686,6 +690,17 @@ static int register_own_data(struct dl_phdr_info *info, size_t size, void *data)
 	return 1;
 }
 
+/* 0 (every allocation) unless LEAKHOUND_SAMPLE_RATE asks for sampling; never with the leak check, which needs every block. */
+static uint64_t sample_rate_from_env(void)
+{
+	const char *s = getenv("LEAKHOUND_SAMPLE_RATE"), *check = getenv("LEAKHOUND_LEAK_CHECK");
+	char *end;
+	unsigned long long rate = s ? strtoull(s, &end, 10) : 0;
+	if (!s || *end || (check && !strcmp(check, "1")) || rate > ((uint64_t)1 << 50))
+		return 0;
+	return rate;
+}
+
 static uint64_t interval_from_env(void)
 {
 	const char *s = getenv("LEAKHOUND_TRACE_INTERVAL_MS");
@@ -730,7 +745,7 @@ __attribute__((constructor)) static void leakhound_start(void)
 	struct self_range self = { 0, 0 };
 	dl_iterate_phdr(find_self, &self);
 	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-	if (tracker_init(self.lo, self.hi) && trace_writer_open(path, interval_from_env())) {
+	if (tracker_init(self.lo, self.hi, sample_rate_from_env()) && trace_writer_open(path, interval_from_env())) {
 		start_leak_mode();
 		if (leak_mode)
 			follow_forks = 0; /* a forked child's leak heap is the parent's: it runs untracked */

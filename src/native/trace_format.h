@@ -32,7 +32,8 @@ struct lh_trace_header {
 	uint64_t interval_ns;    /* time between snapshots */
 	uint32_t max_frames;     /* frames kept per stack (innermost first) */
 	uint32_t flags;          /* none defined yet: 0 */
-	uint64_t reserved[2];
+	uint64_t sample_rate;    /* 0: every allocation counted; R: sampled, one per R bytes on average (counts are estimates) */
+	uint64_t reserved[1];
 };
 
 struct lh_record_header {

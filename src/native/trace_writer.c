@@ -352,6 +352,7 @@ bool trace_writer_open(const char *path, uint64_t interval)
 		.start_unix_ns = now_ns(CLOCK_REALTIME),
 		.interval_ns = interval,
 		.max_frames = LH_TRACE_MAX_FRAMES,
+		.sample_rate = tracker_sample_rate,
 	};
 	lock_for_batch();
 	bool ok = append((const char *)&h, sizeof(h), O_CREAT | O_TRUNC);

@@ -17,9 +17,13 @@
  */
 #include "tracker.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "own_memory.h"
 #include "unwind.h"
@@ -72,11 +76,12 @@ static pthread_key_t table_key;
 static struct tracker_stack_stats *shared_counts;
 static __thread struct count_table *my_table __attribute__((tls_model("initial-exec")));
 /*
- * The thread's latest block, for temporaries, kept inverted: TLS is a root
- * of the leak check's conservative scan, and a plain copy would make the
- * latest block reachable.
+ * The thread's sampling state and latest block (for temporaries; kept
+ * inverted: TLS is a root of the leak check's conservative scan, and a
+ * plain copy would make the latest block reachable).
  */
-static __thread uintptr_t latest_block_inverted __attribute__((tls_model("initial-exec")));
+__thread struct tracker_thread tracker_self __attribute__((tls_model("initial-exec")));
+uint64_t tracker_sample_rate;
 static void table_release(void *table);
 
 /* Registered as leakhound's own memory: the leak check must not read the tables as roots. */
@@ -85,8 +90,9 @@ static void *map_zeroed(size_t bytes)
 	return own_map(bytes, true);
 }
 
-bool tracker_init(uintptr_t lo, uintptr_t hi)
+bool tracker_init(uintptr_t lo, uintptr_t hi, uint64_t sample_rate)
 {
+	tracker_sample_rate = sample_rate;
 	unwind_skip_leading(lo, hi);
 	stack_slots = map_zeroed(STACK_SLOTS * sizeof(*stack_slots));
 	stack_spans = map_zeroed(STACK_MAX * sizeof(*stack_spans));
@@ -276,61 +282,130 @@ static inline struct count_table *thread_table(void)
 
 enum count_kind { COUNT_ALLOC, COUNT_FREE, COUNT_TEMPORARY_FREE };
 
+/* What one block counts for: its size and one block, or when sampling its weights. */
+struct weight {
+	int64_t bytes;
+	uint64_t blocks;
+};
+
 /* Into the shared counters, with atomics: safe from any thread at any moment. */
-static void count_shared(uint32_t stack, int64_t bytes, enum count_kind kind)
+static void count_shared(uint32_t stack, struct weight w, enum count_kind kind)
 {
 	struct tracker_stack_stats *c = &shared_counts[stack];
-	atomic_fetch_add_explicit(&c->live_bytes, bytes, memory_order_relaxed);
-	atomic_fetch_add_explicit(kind == COUNT_ALLOC ? &c->allocs : &c->frees, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&c->live_bytes, kind == COUNT_ALLOC ? w.bytes : -w.bytes, memory_order_relaxed);
+	atomic_fetch_add_explicit(kind == COUNT_ALLOC ? &c->allocs : &c->frees, w.blocks, memory_order_relaxed);
 	if (kind == COUNT_ALLOC)
-		atomic_fetch_add_explicit(&c->alloc_bytes, (uint64_t)bytes, memory_order_relaxed);
+		atomic_fetch_add_explicit(&c->alloc_bytes, (uint64_t)w.bytes, memory_order_relaxed);
 	if (kind == COUNT_TEMPORARY_FREE)
-		atomic_fetch_add_explicit(&c->temporaries, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&c->temporaries, w.blocks, memory_order_relaxed);
 }
 
-static inline void count_event(uint32_t stack, int64_t bytes, enum count_kind kind)
+static inline void count_event(uint32_t stack, struct weight w, enum count_kind kind)
 {
 	bool alloc = kind == COUNT_ALLOC;
 	struct count_table *t = thread_table();
 	if (__builtin_expect(t != NULL, 1)) {
 		struct tracker_stack_stats *c = &t->counts[stack];
-		COUNT_OWN(c->live_bytes, bytes);
+		COUNT_OWN(c->live_bytes, alloc ? w.bytes : -w.bytes);
 		if (alloc) {
-			COUNT_OWN(c->allocs, 1);
-			COUNT_OWN(c->alloc_bytes, (uint64_t)bytes);
+			COUNT_OWN(c->allocs, w.blocks);
+			COUNT_OWN(c->alloc_bytes, (uint64_t)w.bytes);
 		} else
-			COUNT_OWN(c->frees, 1);
+			COUNT_OWN(c->frees, w.blocks);
 		if (kind == COUNT_TEMPORARY_FREE)
-			COUNT_OWN(c->temporaries, 1);
+			COUNT_OWN(c->temporaries, w.blocks);
 		return;
 	}
-	count_shared(stack, bytes, kind);
+	count_shared(stack, w, kind);
 }
 
-static void charge_alloc(size_t size, uint32_t stack)
+static void charge_alloc(struct weight w, uint32_t stack)
 {
-	count_event(stack, (int64_t)size, COUNT_ALLOC);
-	int64_t now = atomic_fetch_add_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed) +
-		      (int64_t)size;
+	count_event(stack, w, COUNT_ALLOC);
+	int64_t now = atomic_fetch_add_explicit(&tracker_totals.live_bytes, w.bytes, memory_order_relaxed) + w.bytes;
 	int64_t peak = atomic_load_explicit(&tracker_totals.peak_bytes, memory_order_relaxed);
 	while (now > peak && !atomic_compare_exchange_weak_explicit(&tracker_totals.peak_bytes, &peak, now,
 								   memory_order_relaxed, memory_order_relaxed))
 		;
 }
 
-static void charge_free(size_t size, uint32_t stack, enum count_kind kind)
+static void charge_free(struct weight w, uint32_t stack, enum count_kind kind)
 {
-	count_event(stack, -(int64_t)size, kind);
-	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
+	count_event(stack, w, kind);
+	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, w.bytes, memory_order_relaxed);
 }
 
 /* Whether freeing p now ends a temporary allocation; a block counts once. */
 static inline enum count_kind free_kind(void *p)
 {
-	if (~(uintptr_t)p != latest_block_inverted)
+	if (~(uintptr_t)p != tracker_self.latest_block_inverted)
 		return COUNT_FREE;
-	latest_block_inverted = 0;
+	tracker_self.latest_block_inverted = 0;
 	return COUNT_TEMPORARY_FREE;
+}
+
+/* ---- sampling (tracker.h) ---- */
+
+/* xorshift64*: the thread's own generator, seeded from its id, the clock and its TLS address. */
+static uint64_t next_random(struct tracker_thread *me)
+{
+	if (__builtin_expect(me->rng == 0, 0)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		me->rng = mix64((uint64_t)syscall(SYS_gettid) << 32 ^ (uint64_t)ts.tv_nsec ^ (uintptr_t)me) | 1;
+	}
+	me->rng ^= me->rng >> 12;
+	me->rng ^= me->rng << 25;
+	me->rng ^= me->rng >> 27;
+	return me->rng * 0x2545f4914f6cdd1dULL;
+}
+
+/*
+ * Bytes to the next sample point, X exponential with mean
+ * tracker_sample_rate, kept as floor(X): a block of s bytes (an integer)
+ * reaches the point when X < s, that is floor(X) < s, so the countdown
+ * going below 0 samples with probability exactly 1 - exp(-s/R).
+ */
+static int64_t draw_countdown(struct tracker_thread *me)
+{
+	double u = (double)((next_random(me) >> 11) + 1) * 0x1p-53; /* (0, 1] */
+	double bytes = -log(u) * (double)tracker_sample_rate;
+	return bytes > 0x1p62 ? (int64_t)1 << 62 : (int64_t)bytes;
+}
+
+bool tracker_sample_draw(size_t size)
+{
+	struct tracker_thread *me = &tracker_self;
+	if (me->rng == 0) { /* the thread's first allocation: its first point is yet to be drawn */
+		int64_t left = draw_countdown(me) - (int64_t)size;
+		if (left >= 0) {
+			me->sample_left = left;
+			me->latest_block_inverted = 0;
+			return false;
+		}
+	}
+	/* Past the point: sampled. Points beyond it inside this block change nothing, and the process is memoryless. */
+	me->sample_left = draw_countdown(me);
+	return true;
+}
+
+/*
+ * A counted block's weight, the same at its allocation and its free: its
+ * size and 1 exactly, or when sampling s/p bytes and 1/p blocks, with p
+ * the probability that a block of its size was sampled. 1/p is rounded
+ * down or up at random (by a hash of the address and size), so the blocks'
+ * sum stays unbiased.
+ */
+static struct weight weight_of(const void *p, size_t size)
+{
+	if (__builtin_expect(tracker_sample_rate == 0, 1))
+		return (struct weight){ (int64_t)size, 1 };
+	double s = (double)size, prob = -expm1(-s / (double)tracker_sample_rate);
+	if (!(prob > 0)) /* size 0 is never sampled; kept safe anyway */
+		return (struct weight){ 0, 1 };
+	double blocks = 1 / prob, whole = floor(blocks);
+	double u = (double)(mix64((uintptr_t)p ^ (uint64_t)size << 40) >> 11) * 0x1p-53; /* [0, 1) */
+	return (struct weight){ (int64_t)llround(s / prob), (uint64_t)whole + (u < blocks - whole) };
 }
 
 /* ---- fork ---- */
@@ -352,23 +427,24 @@ void tracker_fork_done(void)
 uint32_t tracker_charge(void *p, size_t size)
 {
 	uint32_t stack = capture_stack();
-	charge_alloc(size, stack);
-	latest_block_inverted = ~(uintptr_t)p;
+	charge_alloc(weight_of(p, size), stack);
+	tracker_self.latest_block_inverted = ~(uintptr_t)p;
 	return stack;
 }
 
 void tracker_free_known(void *p, size_t size, uint32_t stack)
 {
-	charge_free(size, stack, free_kind(p));
+	charge_free(weight_of(p, size), stack, free_kind(p));
 }
 
-void tracker_release(size_t size, uint32_t stack)
+void tracker_release(void *p, size_t size, uint32_t stack)
 {
-	charge_free(size, stack, COUNT_FREE);
+	charge_free(weight_of(p, size), stack, COUNT_FREE);
 }
 
-void tracker_release_interrupted(size_t size, uint32_t stack)
+void tracker_release_interrupted(void *p, size_t size, uint32_t stack)
 {
-	count_shared(stack, -(int64_t)size, COUNT_FREE);
-	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, (int64_t)size, memory_order_relaxed);
+	struct weight w = weight_of(p, size);
+	count_shared(stack, w, COUNT_FREE);
+	atomic_fetch_sub_explicit(&tracker_totals.live_bytes, w.bytes, memory_order_relaxed);
 }

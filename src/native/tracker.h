@@ -49,8 +49,53 @@ struct tracker_totals {
 
 extern struct tracker_totals tracker_totals;
 
-/* Maps the tables. False if the kernel refuses the memory (tracking stays off). */
-bool tracker_init(uintptr_t self_lo, uintptr_t self_hi);
+/*
+ * Maps the tables. sample_rate 0 charges every allocation; R > 0 samples
+ * (below). False if the kernel refuses the memory (tracking stays off).
+ */
+bool tracker_init(uintptr_t self_lo, uintptr_t self_hi, uint64_t sample_rate);
+
+/*
+ * Sampling (`run --sample-rate R`), as tcmalloc, jemalloc and Go sample:
+ * a Poisson process over the bytes each thread allocates, one point per R
+ * bytes on average, so an allocation of s bytes is sampled with
+ * probability p = 1 - exp(-s/R), whatever its neighbours. Each thread
+ * counts down the bytes to its next point (drawn from an exponential
+ * distribution of mean R); an allocation that does not reach it costs a
+ * subtraction, a compare and two thread-local stores: no lock, no stack,
+ * and its block header says "not counted", so its free costs nothing more
+ * either. A sampled allocation is charged s/p bytes and 1/p blocks, an
+ * unbiased estimate of what its site allocated (1/p is rounded up or down
+ * at random, by a hash of the block's address, so counts stay integers and
+ * the free recomputes the same weight from the block's address and size).
+ * Temporaries stay heaptrack's: each unsampled allocation clears the
+ * thread's latest block, so a sampled block freed before its thread
+ * allocated again counts 1/p temporaries.
+ */
+struct tracker_thread {
+	int64_t sample_left;            /* whole bytes to the next sample point (its floor); 0 before the first draw */
+	uint64_t rng;                   /* xorshift state; 0 until the thread's first draw */
+	uintptr_t latest_block_inverted; /* temporaries (below), inverted: TLS is a root of the leak check */
+};
+extern uint64_t tracker_sample_rate;
+extern __thread struct tracker_thread tracker_self __attribute__((tls_model("initial-exec")));
+
+/* The draw of a new countdown: whether an allocation of size bytes that reached the old one is sampled. */
+bool tracker_sample_draw(size_t size);
+
+/* True when an allocation of size bytes is to be charged (tracker_charge): always, unless sampling. */
+static inline bool tracker_sampled(size_t size)
+{
+	if (__builtin_expect(tracker_sample_rate == 0, 1))
+		return true;
+	int64_t left = tracker_self.sample_left - (int64_t)size;
+	if (__builtin_expect(left >= 0, 1)) { /* the point lies beyond the block's last byte */
+		tracker_self.sample_left = left;
+		tracker_self.latest_block_inverted = 0;
+		return false;
+	}
+	return tracker_sample_draw(size);
+}
 
 /*
  * Temporary allocations, as heaptrack counts them: a block freed by the
@@ -61,20 +106,20 @@ bool tracker_init(uintptr_t self_lo, uintptr_t self_hi);
 
 /*
  * Charges a new block of size bytes at p to the calling stack (captured
- * here) and returns the stack's id, which is below 1 << TRACKER_STACK_BITS.
+ * here; when sampling, only if tracker_sampled() said so) and returns the stack's id, which is below 1 << TRACKER_STACK_BITS.
  * The caller keeps size and id with the block, for the free.
  */
 uint32_t tracker_charge(void *p, size_t size);
 /* Charges the free of the block at p made with tracker_charge() (before it is freed). */
 void tracker_free_known(void *p, size_t size, uint32_t stack);
-/* Charges a block as freed because realloc moved or resized it: never a temporary. */
-void tracker_release(size_t size, uint32_t stack);
+/* Charges a block at p as freed because realloc moved or resized it: never a temporary. */
+void tracker_release(void *p, size_t size, uint32_t stack);
 /*
  * Charges the free of a block by a signal handler that interrupted this
  * thread inside a shim (the reentrancy guard held): the thread's own
  * counters may be half-updated, so the shared ones, with atomics; no lock.
  */
-void tracker_release_interrupted(size_t size, uint32_t stack);
+void tracker_release_interrupted(void *p, size_t size, uint32_t stack);
 
 /*
  * Around a fork that the child tracks on from (`run --children`): the

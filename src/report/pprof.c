@@ -271,14 +271,15 @@ bool profile_write_pprof(FILE *out, const struct trace *t, struct symbolizer *sy
 	value_type(&p, PROFILE_SAMPLE_TYPE, "inuse_objects", "count");
 	value_type(&p, PROFILE_SAMPLE_TYPE, "inuse_space", "bytes");
 	value_type(&p, PROFILE_PERIOD_TYPE, "space", "bytes");
-	pb_uint(&p.out, PROFILE_PERIOD, 1); /* every allocation is counted: no sampling */
+	pb_uint(&p.out, PROFILE_PERIOD, t->sample_rate ? t->sample_rate : 1); /* 1: every allocation is counted */
 	static const char *const names[] = { "alloc_objects", "alloc_space", "inuse_objects", "inuse_space" };
 	pb_uint(&p.out, PROFILE_DEFAULT_SAMPLE_TYPE, (uint64_t)string_index(&p, names[shown]));
 	pb_uint(&p.out, PROFILE_TIME_NANOS, t->start_unix_ns);
 	pb_uint(&p.out, PROFILE_DURATION_NANOS, t->snapshots[t->snapshot_count - 1].time_ns);
-	char comment[96];
-	snprintf(comment, sizeof(comment), "leakhound trace of pid %llu%s", (unsigned long long)t->pid,
-		 t->complete ? "" : " (incomplete: the program did not exit normally)");
+	char comment[200];
+	snprintf(comment, sizeof(comment), "leakhound trace of pid %llu%s%s", (unsigned long long)t->pid,
+		 t->complete ? "" : " (incomplete: the program did not exit normally)",
+		 t->sample_rate ? " (estimates: run --sample-rate, one allocation sampled per period bytes on average)" : "");
 	pb_uint(&p.out, PROFILE_COMMENT, (uint64_t)string_index(&p, comment));
 	write_mappings(&p);
 	for (uint32_t id = 0; id < t->stack_count; id++)

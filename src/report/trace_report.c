@@ -115,6 +115,9 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 	else
 		fprintf(out, "  INCOMPLETE: the program was killed or did not exit normally; data up to %.2f s%s\n",
 			(double)last->time_ns / 1e9, t->bytes_dropped ? " (a cut last record was dropped)" : "");
+	if (t->sample_rate)
+		fprintf(out, "  ESTIMATES: sampled, one allocation per %s on average (--sample-rate); bytes, blocks and counts are estimates\n",
+			fmt_bytes(a, sizeof(a), t->sample_rate));
 	fprintf(out, "Live at end:  %s B in %s blocks (%s)\n", fmt_count(a, sizeof(a), last->live_bytes),
 		fmt_count(b, sizeof(b), last->live_blocks), fmt_bytes(c, sizeof(c), last->live_bytes));
 	fprintf(out, "Peak:         %s B (%s); the largest snapshot held %s at %.2f s\n",
@@ -211,6 +214,8 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	jw_key_string(&w, "file", r->path);
 	jw_key_uint(&w, "pid", t->pid);
 	jw_key_bool(&w, "complete", t->complete);
+	jw_key_bool(&w, "estimates", t->sample_rate != 0);
+	jw_key_uint(&w, "sample_rate_bytes", t->sample_rate);
 	jw_key_double(&w, "duration_s", g->duration_s);
 	jw_key_double(&w, "interval_s", (double)t->interval_ns / 1e9);
 	jw_key_uint(&w, "snapshots", t->snapshot_count);

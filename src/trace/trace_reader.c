@@ -170,6 +170,7 @@ struct trace *trace_read(const char *path, struct lh_error *err)
 	t->pid = h.pid;
 	t->start_unix_ns = h.start_unix_ns;
 	t->interval_ns = h.interval_ns;
+	t->sample_rate = h.sample_rate;
 	t->file_size = size;
 	size_t modules_cap = 0, stacks_cap = 0, snaps_cap = 0, checks_cap = 0;
 	size_t off = h.header_size;

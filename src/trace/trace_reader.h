@@ -55,6 +55,7 @@ struct trace_leak_check {
 
 struct trace {
 	uint64_t pid, start_unix_ns, interval_ns;
+	uint64_t sample_rate;         /* 0: exact counts; R: `run --sample-rate R`, every count an estimate */
 	struct trace_module *modules;
 	size_t module_count;
 	struct trace_stack *stacks;   /* by id */
