@@ -191,6 +191,17 @@ static bool set_option(const struct cli_option *o, const char *value)
 	return false;
 }
 
+/* The line of usage for this command ("leakhound trend ..."), when the text covers several. */
+static const char *usage_line(const char *usage, const char *command)
+{
+	char needle[64];
+	snprintf(needle, sizeof(needle), "leakhound %s ", command);
+	const char *line = strstr(usage, needle);
+	if (!line)
+		line = strncmp(usage, "usage: ", 7) ? usage : usage + 7;
+	return line;
+}
+
 int cli_parse_options(int argc, char **argv, const struct cli_option *options, size_t count, const char *usage,
 		      size_t min_args, size_t max_args, int *first)
 {
@@ -218,8 +229,8 @@ int cli_parse_options(int argc, char **argv, const struct cli_option *options, s
 		return status;
 	size_t args = (size_t)(argc - optind);
 	if (args < min_args || args > max_args) {
-		const char *line_end = strchr(usage, '\n');
-		return cli_usage_error("wrong number of arguments; %.*s", (int)(line_end ? line_end - usage : 0), usage);
+		const char *line = usage_line(usage, argv[0]);
+		return cli_usage_error("wrong number of arguments; usage: %.*s", (int)strcspn(line, "\n"), line);
 	}
 	*first = optind;
 	return -1;

@@ -47,7 +47,7 @@ int cmd_summary(int argc, char **argv)
 	struct heap_summary *sum = heap_summary_compute(s, &sopts);
 	struct findings findings;
 	findings_compute(s, sum, &th, &findings);
-	struct summary_report report = { path, s, sum, &findings };
+	struct summary_report report = { path, s, sum, &findings, sopts.top };
 	if (json)
 		summary_print_json(stdout, &report);
 	else

@@ -5,10 +5,13 @@
  * "nodes", "edges", "strings", and sections we skip (trace_function_infos,
  * trace_tree, samples, locations, anything newer). V8 writes the header
  * first, so the layout is known before the big arrays arrive and each
- * number goes straight into its column. A file whose arrays come before
- * the header still reads: the numbers are parked raw and replayed through
- * the same code once the layout is known (slower, more memory, never
- * written by V8).
+ * number goes straight into its column. A plain file whose arrays come
+ * before the header still reads: the numbers are parked raw and replayed
+ * through the same code once the layout is known (slower, more memory,
+ * never written by V8); the file's size bounds what is parked. Compressed
+ * or piped input has no such bound, so there an array before the header
+ * is refused. An array never holds more records than the header declares:
+ * memory is bounded by the header's counts, checked as the records arrive.
  *
  * Structural faults that V8 could not have produced (a type index past the
  * type list, a to_node that is not a node offset, a name past the string
@@ -37,6 +40,8 @@ enum field_role {
 };
 
 #define NO_FIELD UINT8_MAX
+/* Edge ordinals and first-edge indices are 32-bit, with one value kept for the end. */
+#define HEAP_MAX_EDGES (UINT32_MAX - 1)
 
 /* Where each role's value sits in a record, from meta.node_fields / edge_fields. */
 struct layout {
@@ -95,6 +100,7 @@ struct reader {
 	bool seen_header, seen_nodes, seen_edges, seen_strings;
 	bool layout_known;
 	bool have_node_count, have_edge_count, have_root_index;
+	bool have_trace_function_count, have_extra_native_bytes;
 	uint64_t root_index, root_index_offset;   /* snapshot.root_index: V8 never writes it, DevTools reads it */
 	uint64_t header_node_count, header_edge_count;
 	uint64_t meta_offset;
@@ -280,12 +286,24 @@ static bool settle_layout(struct reader *r)
 		f->node_kind_of_type[t] = kind_of(f->node_types[t], node_kind_names, HEAP_NODE_KIND_COUNT);
 	for (unsigned t = 0; t < f->edge_type_count; t++)
 		f->edge_kind_of_type[t] = kind_of(f->edge_types[t], edge_kind_names, HEAP_EDGE_KIND_COUNT);
-	if (r->header_node_count > HEAP_MAX_NODES || r->header_edge_count >= UINT32_MAX)
+	if (r->header_node_count > HEAP_MAX_NODES)
+		return lh_error_at(r->err, json_offset(&r->js), "snapshot.node_count %llu is beyond what V8 can write (2^28 nodes)",
+				   (unsigned long long)r->header_node_count);
+	if (r->header_edge_count > HEAP_MAX_EDGES)
 		return lh_error_at(r->err, json_offset(&r->js),
-				   "node_count %llu or edge_count %llu is beyond what V8 can write (2^28 nodes, 2^32 edges)",
-				   (unsigned long long)r->header_node_count, (unsigned long long)r->header_edge_count);
+				   "snapshot.edge_count %llu is beyond what leakhound can hold (2^32-2 edges)",
+				   (unsigned long long)r->header_edge_count);
 	r->layout_known = true;
 	return true;
+}
+
+/* A number of the header; a key given twice is an error (which value would V8 have meant?). */
+static bool read_header_uint(struct reader *r, const char *key, uint64_t *value, bool *seen)
+{
+	if (*seen)
+		return lh_error_at(r->err, json_offset(&r->js), "duplicate snapshot.%s", key);
+	*seen = true;
+	return json_read_uint(&r->js, value);
 }
 
 static bool read_header(struct reader *r)
@@ -304,19 +322,16 @@ static bool read_header(struct reader *r)
 				lh_error_at(r->err, json_offset(js), "duplicate snapshot.meta");
 			seen_meta = true;
 		} else if (!strcmp(k, "node_count")) {
-			ok = json_read_uint(js, &r->header_node_count);
-			r->have_node_count = true;
+			ok = read_header_uint(r, k, &r->header_node_count, &r->have_node_count);
 		} else if (!strcmp(k, "edge_count")) {
-			ok = json_read_uint(js, &r->header_edge_count);
-			r->have_edge_count = true;
+			ok = read_header_uint(r, k, &r->header_edge_count, &r->have_edge_count);
 		} else if (!strcmp(k, "trace_function_count")) {
-			ok = json_read_uint(js, &r->s->trace_function_count);
+			ok = read_header_uint(r, k, &r->s->trace_function_count, &r->have_trace_function_count);
 		} else if (!strcmp(k, "root_index")) {
 			r->root_index_offset = json_offset(js);
-			ok = json_read_uint(js, &r->root_index);
-			r->have_root_index = true;
+			ok = read_header_uint(r, k, &r->root_index, &r->have_root_index);
 		} else if (!strcmp(k, "extra_native_bytes")) {
-			ok = json_read_uint(js, &r->s->extra_native_bytes);
+			ok = read_header_uint(r, k, &r->s->extra_native_bytes, &r->have_extra_native_bytes);
 		} else {
 			ok = json_skip_value(js);
 		}
@@ -489,19 +504,20 @@ struct array_kind {
 	void (*store)(struct reader *r, size_t record, const uint64_t *v, const uint64_t *offsets);
 	uint64_t *records_read;
 	uint64_t *end_offset;
-	uint64_t limit;
+	uint64_t declared;   /* the header's count: no array may hold more */
+	const char *count_key;
 };
 
 static struct array_kind nodes_kind(struct reader *r)
 {
 	return (struct array_kind){ "nodes", &r->nodes, grow_nodes, store_node, &r->nodes_read,
-				    &r->nodes_end_offset, HEAP_MAX_NODES };
+				    &r->nodes_end_offset, r->header_node_count, "node_count" };
 }
 
 static struct array_kind edges_kind(struct reader *r)
 {
 	return (struct array_kind){ "edges", &r->edges, grow_edges, store_edge, &r->edges_read,
-				    &r->edges_end_offset, UINT32_MAX - 1 };
+				    &r->edges_end_offset, r->header_edge_count, "edge_count" };
 }
 
 static bool finish_array(struct reader *r, const struct array_kind *k, size_t records, unsigned field, uint64_t offset)
@@ -514,10 +530,11 @@ static bool finish_array(struct reader *r, const struct array_kind *k, size_t re
 	return true;
 }
 
+/* Stops at the first record past the header's count, so that memory stays within what it declares. */
 static bool too_many(struct reader *r, const struct array_kind *k, uint64_t offset)
 {
-	return lh_error_at(r->err, offset, "more than %llu records in the %s array: V8 cannot write such a snapshot",
-			   (unsigned long long)k->limit, k->name);
+	return lh_error_at(r->err, offset, "snapshot.%s is %llu but the %s array holds more %s", k->count_key,
+			   (unsigned long long)k->declared, k->name, k->name);
 }
 
 static bool read_records(struct reader *r, const struct array_kind *k)
@@ -534,7 +551,7 @@ static bool read_records(struct reader *r, const struct array_kind *k)
 		if (++field < stride)
 			continue;
 		field = 0;
-		if (LH_UNLIKELY(record >= k->limit))
+		if (LH_UNLIKELY(record >= k->declared))
 			return too_many(r, k, offsets[0]);
 		k->grow(r, record + 1);
 		k->store(r, record++, v, offsets);
@@ -564,7 +581,7 @@ static bool replay_raw(struct reader *r, const struct array_kind *k, struct raw_
 	uint64_t offsets[HEAP_MAX_FIELDS];
 	for (unsigned f = 0; f < stride; f++)
 		offsets[f] = raw->offset; /* parked numbers keep only where their array began */
-	if (records > k->limit)
+	if (records > k->declared)
 		return too_many(r, k, raw->offset);
 	for (size_t i = 0; i < records; i++) {
 		k->grow(r, i + 1);
@@ -584,6 +601,11 @@ static bool read_numbers(struct reader *r, const char *name, bool *seen)
 	if (!json_expect(js, '[', "an array of numbers"))
 		return false;
 	bool nodes = name[0] == 'n';
+	if (!r->layout_known && (heap_source_is_gzip(r->src) || !heap_source_file_size(r->src)))
+		return lh_error_at(r->err, json_offset(js) - 1,
+				   "the '%s' array comes before the snapshot header, which V8 always writes first; "
+				   "compressed or piped, such a file is not read (its size would not bound the memory): "
+				   "uncompress it to a file first", name);
 	if (!r->layout_known)
 		return read_numbers_raw(r, nodes ? &r->raw_nodes : &r->raw_edges);
 	struct array_kind k = nodes ? nodes_kind(r) : edges_kind(r);
@@ -774,7 +796,8 @@ static bool read_snapshot(struct reader *r)
 		grow_nodes(r, 1);
 	if (!r->edge_cap)
 		grow_edges(r, 1);
-	if (!check_counts(r) || !check_faults(r))
+	/* Faults first: a value that does not fit (an edge_count of 2^32) is the cause of a count that does not add up. */
+	if (!check_faults(r) || !check_counts(r))
 		return false;
 	r->s->bad_edges = r->bad_edges;
 	shrink_to_fit(r);

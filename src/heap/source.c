@@ -5,6 +5,12 @@
  * goes through zlib's inflate with a private input buffer. The first bytes
  * are sniffed into that buffer before deciding, which also works for pipes
  * (no seeking back).
+ *
+ * A named FIFO is opened with O_NONBLOCK, which never waits for a writer,
+ * and then read blocking: one with no writer reads as empty at once
+ * instead of hanging in open(2). gzip members may be concatenated and the
+ * last one followed by zero bytes (tape and block-device padding), as
+ * gzip(1) accepts; anything else after a member is corrupt data.
  */
 #include "source.h"
 
@@ -22,6 +28,7 @@ struct heap_source {
 	bool gzip;
 	bool input_eof;
 	bool stream_end;      /* inflate finished the current gzip member */
+	bool padding;         /* zero bytes after the last member: nothing else may follow */
 	uint64_t file_size;
 	uint64_t file_offset; /* bytes read from fd so far */
 	unsigned char *in;    /* sniffed bytes, then compressed input */
@@ -60,14 +67,22 @@ struct heap_source *heap_source_open(const char *path, struct lh_error *err)
 	int fd = 0;
 	bool owns = strcmp(path, "-") != 0;
 	if (owns) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+		if (fd < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) != 0) {
 			lh_error_at(err, LH_NO_OFFSET, "cannot open: %s", strerror(errno));
+			if (fd >= 0)
+				close(fd);
 			return NULL;
 		}
 	}
 	struct stat st;
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fd, &st) != 0) {
+		lh_error_at(err, LH_NO_OFFSET, "cannot stat: %s", strerror(errno));
+		if (owns)
+			close(fd);
+		return NULL;
+	}
+	if (S_ISDIR(st.st_mode)) {
 		lh_error_at(err, LH_NO_OFFSET, "is a directory, expected a .heapsnapshot file");
 		if (owns)
 			close(fd);
@@ -91,6 +106,11 @@ struct heap_source *heap_source_open(const char *path, struct lh_error *err)
 		if (n == 0)
 			break;
 		src->in_len += (size_t)n;
+	}
+	if (src->in_len == 0 && owns && S_ISFIFO(st.st_mode)) {
+		lh_error_at(err, LH_NO_OFFSET, "is a FIFO with nothing written to it (no writer when it was opened?)");
+		heap_source_close(src);
+		return NULL;
 	}
 	src->gzip = src->in_len >= 2 && src->in[0] == 0x1f && src->in[1] == 0x8b;
 	if (src->gzip && inflateInit2(&src->z, 15 + 32) != Z_OK) {
@@ -124,6 +144,24 @@ static long read_plain(struct heap_source *src, void *buf, size_t cap, struct lh
 	return read_fd(src, buf, cap, err);
 }
 
+/*
+ * After a member: zero bytes are padding (gzip(1) ignores them), and once
+ * padding has begun only zeros may follow. Consumes them from the input.
+ */
+static bool skip_padding(struct heap_source *src, struct lh_error *err)
+{
+	while (src->in_pos < src->in_len && src->in[src->in_pos] == 0) {
+		src->padding = true;
+		src->in_pos++;
+	}
+	if (src->padding && src->in_pos < src->in_len) {
+		uint64_t at = src->file_offset - (src->in_len - src->in_pos);
+		return lh_error_at(err, LH_NO_OFFSET, "compressed byte %llu: data after the zero padding that ends the gzip stream",
+				   (unsigned long long)at);
+	}
+	return true;
+}
+
 static long read_gzip(struct heap_source *src, void *buf, size_t cap, struct lh_error *err)
 {
 	z_stream *z = &src->z;
@@ -136,6 +174,10 @@ static long read_gzip(struct heap_source *src, void *buf, size_t cap, struct lh_
 			if (src->input_eof)
 				break;
 		}
+		if (src->stream_end && !skip_padding(src, err))
+			return -1;
+		if (src->in_pos == src->in_len)
+			continue;
 		if (src->stream_end) {
 			/* Another gzip member follows the one that ended. */
 			if (inflateReset(z) != Z_OK)

@@ -17,6 +17,7 @@ struct summary_report {
 	const struct heap_snapshot *snapshot;
 	const struct heap_summary *summary;
 	const struct findings *findings;
+	size_t top;                         /* GC sub-roots shown in text, most edges first (JSON: all) */
 };
 
 void summary_print_text(FILE *out, const struct summary_report *r);

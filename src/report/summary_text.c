@@ -7,6 +7,7 @@
 #include "summary_report.h"
 
 #include "../analysis/classname.h"
+#include "../common/sort.h"
 #include "table.h"
 
 #define NAME_WIDTH 48
@@ -178,6 +179,25 @@ static void print_groups(FILE *out, const struct heap_snapshot *s, const struct 
 	}
 }
 
+/* Ordinals in sum->roots of the `top` sub-roots with most edges, in edge order; returns how many. */
+static size_t largest_roots(const struct heap_summary *sum, size_t top, uint32_t *shown)
+{
+	size_t k = LH_MIN(top, sum->root_count);
+	double *score = lh_malloc((k + 1) * sizeof(*score));
+	for (size_t i = 0; i < k; i++)
+		shown[i] = UINT32_MAX;
+	for (size_t i = 0; i < sum->root_count; i++)
+		lh_top_offer(shown, score, k, (uint32_t)i, (double)sum->roots[i].edges);
+	free(score);
+	for (size_t i = 1; i < k; i++) /* back to edge order: k is a --top, a few dozen at most */
+		for (size_t j = i; j > 0 && shown[j - 1] > shown[j]; j--) {
+			uint32_t x = shown[j];
+			shown[j] = shown[j - 1];
+			shown[j - 1] = x;
+		}
+	return k;
+}
+
 static void print_roots(FILE *out, const struct summary_report *r)
 {
 	const struct heap_snapshot *s = r->snapshot;
@@ -190,18 +210,23 @@ static void print_roots(FILE *out, const struct summary_report *r)
 	struct table t;
 	table_init(&t, 5, headers);
 	table_limit_width(&t, 1, NAME_WIDTH);
-	for (size_t i = 0; i < sum->root_count; i++) {
-		const struct summary_fanout *f = &sum->roots[i];
+	uint32_t *shown = lh_malloc((LH_MIN(r->top, sum->root_count) + 1) * sizeof(*shown));
+	size_t count = largest_roots(sum, r->top, shown);
+	for (size_t k = 0; k < count; k++) {
+		const struct summary_fanout *f = &sum->roots[shown[k]];
 		char idx[24], e[32], pct[16], d[32];
-		snprintf(idx, sizeof(idx), "%zu", i + 1);
+		snprintf(idx, sizeof(idx), "%u", shown[k] + 1);
 		table_add_row(&t, idx, heap_node_name(s, f->node), fmt_count(e, sizeof(e), f->edges),
 			      fmt_percent(pct, sizeof(pct), summary_edge_share(s, f->edges)),
 			      fmt_count(d, sizeof(d), f->distinct_targets));
 	}
+	free(shown);
 	fprintf(out, "GC roots (the %zu sub-roots of \"(GC roots)\", all edges counted, weak ones too)\n",
 		sum->root_count);
 	table_print(&t, out, "  ");
 	table_free(&t);
+	if (count < sum->root_count)
+		fprintf(out, "  (%zu more with fewer edges: --top N shows more, --json all)\n", sum->root_count - count);
 	fputc('\n', out);
 }
 

@@ -4,28 +4,48 @@
 #include "trace_reader.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+/*
+ * Reads the whole trace. Only a regular file: its size bounds the memory
+ * (a device such as /dev/zero has no end), and O_NONBLOCK keeps open(2)
+ * from waiting for a writer on a FIFO. A file still growing is read up to
+ * the size it had when opened, which ends on a whole batch or not (then
+ * the cut-short rule applies).
+ */
 static bool read_file(const char *path, char **data, size_t *size, struct lh_error *err)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
 		return lh_error_at(err, LH_NO_OFFSET, "cannot open: %s", strerror(errno));
-	size_t cap = 1 << 16, len = 0;
-	char *buf = lh_malloc(cap);
-	for (;;) {
-		if (len == cap)
-			buf = lh_realloc(buf, cap *= 2);
-		size_t n = fread(buf + len, 1, cap - len, f);
-		len += n;
+	struct stat st;
+	const char *why = fstat(fd, &st) != 0 ? strerror(errno)
+			  : S_ISDIR(st.st_mode) ? "is a directory, expected a trace file"
+			  : !S_ISREG(st.st_mode) ? "not a regular file: a trace is read from the file 'leakhound run' wrote"
+			  : NULL;
+	if (why) {
+		close(fd);
+		return lh_error_at(err, LH_NO_OFFSET, "%s", why);
+	}
+	size_t cap = (size_t)st.st_size, len = 0;
+	char *buf = lh_malloc(cap + 1);
+	while (len < cap) {
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int saved = errno;
+			close(fd);
+			free(buf);
+			return lh_error_at(err, LH_NO_OFFSET, "cannot read: %s", strerror(saved));
+		}
 		if (n == 0)
-			break;
+			break; /* truncated while we read: keep what is there */
+		len += (size_t)n;
 	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		return lh_error_at(err, LH_NO_OFFSET, "cannot read: %s", strerror(errno));
-	}
+	close(fd);
 	*data = buf;
 	*size = len;
 	return true;

@@ -979,8 +979,16 @@ static void test_count_mismatches(void **state)
 	uint64_t end = pos(t, nodes_end) + strlen(nodes_end);
 	expect_bad_between(t, end - 1, end, "node_count");
 	expect_bad(t, ANY_OFFSET, "8", "7");
+	/* node_count says 6: reading stops at the 7th record's first value, nothing is held past the count. */
 	t = replace(BASE, "\"node_count\":7", "\"node_count\":6");
-	expect_bad(t, ANY_OFFSET, "node_count", "6", "7");
+	expect_bad(t, pos(t, nodes_end), "snapshot.node_count is 6 but the nodes array holds more nodes");
+	/* edge_count says 6: the same at the 7th edge, ",4,7,42" (its first value after the comma). */
+	t = replace(BASE, "\"edge_count\":7", "\"edge_count\":6");
+	expect_bad(t, pos(t, ",4,7,42]") + 1, "snapshot.edge_count is 6 but the edges array holds more edges");
+	/* The same in the replay path (a plain file with the arrays before the header). */
+	t = "{" BASE_NODES_NO_COMMA ",\"snapshot\":{\"meta\":" META7 ",\"node_count\":6,\"edge_count\":7},"
+	    BASE_EDGES_NO_COMMA "," BASE_STRINGS_NO_BRACE "}";
+	expect_bad(t, pos(t, "[9,1,1") + 1, "snapshot.node_count is 6 but the nodes array holds more nodes");
 	/* edge_count disagrees with the edges array. */
 	t = replace(BASE, "\"edge_count\":7", "\"edge_count\":9");
 	end = pos(t, ",4,7,42]") + strlen(",4,7,42]");
@@ -1210,6 +1218,66 @@ static void test_duplicate_sections(void **state)
 	expect_bad(t, ANY_OFFSET, "duplicate", "node_fields");
 }
 
+/* A header number given twice is an error at the second value, even when both agree. */
+static void test_duplicate_header_keys(void **state)
+{
+	(void)state;
+	static const char *const keys[] = { "node_count", "edge_count", "trace_function_count", "root_index",
+					    "extra_native_bytes" };
+	for (size_t i = 0; i < LH_ARRAY_LEN(keys); i++) {
+		char twice[160];
+		snprintf(twice, sizeof(twice), "{\"snapshot\":{\"%s\":0,\"%s\":0,\"meta\":", keys[i], keys[i]);
+		char *t = replace(BASE, "{\"snapshot\":{\"meta\":", twice);
+		char second[64], message[64];
+		snprintf(second, sizeof(second), "0,\"%s\":0", keys[i]);
+		snprintf(message, sizeof(message), "duplicate snapshot.%s", keys[i]);
+		expect_bad(t, pos(t, second) + 2 + strlen(keys[i]) + 3, message);
+	}
+}
+
+/*
+ * V8 writes the header first. Compressed or piped, nothing bounds what an
+ * array before the header would need parked, so it is refused where it
+ * starts; uncompressed on disk it reads (test_sections_in_any_order).
+ */
+static void test_arrays_before_header_in_gzip(void **state)
+{
+	(void)state;
+	const char *t = "{" BASE_EDGES_NO_COMMA ",\"snapshot\":{\"meta\":" META7 ",\"node_count\":7,\"edge_count\":7},"
+			BASE_NODES_NO_COMMA "," BASE_STRINGS_NO_BRACE "}";
+	char *path = write_gzip(t, strlen(t), 1);
+	struct lh_error err;
+	assert_null(read_path(path, false, &err));
+	assert_int_equal(err.offset, pos(t, "[1,1,7"));
+	assert_non_null(strstr(err.message, "the 'edges' array comes before the snapshot header"));
+	unlink(path);
+}
+
+/* gzip(1) accepts zero bytes after the last member (block padding); so do we, and nothing else after them. */
+static void test_gzip_zero_padding(void **state)
+{
+	(void)state;
+	const char *text = BASE;
+	char *path = write_gzip(text, strlen(text), 2);
+	size_t len;
+	unsigned char *gz = read_all(path, &len);
+	unsigned char *padded = track(calloc(1, len + 5000));
+	memcpy(padded, gz, len);
+	struct lh_error err;
+	char *p = write_temp(padded, len + 5000);
+	struct heap_snapshot *s = read_path(p, false, &err);
+	if (!s)
+		fail_msg("zero padding: %s", err.message);
+	check_base_graph(s, true, true);
+	release(s);
+	padded[len + 4999] = 1;
+	char where[64];
+	snprintf(where, sizeof(where), "compressed byte %zu:", len + 4999);
+	expect_bad_bytes(padded, len + 5000, false, ANY_OFFSET, where, "after the zero padding", NULL);
+	unlink(path);
+	unlink(p);
+}
+
 /* MARK: - Bad input: files */
 
 static void test_bad_gzip(void **state)
@@ -1395,6 +1463,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_missing_meta_fields, release_all),
 		cmocka_unit_test_teardown(test_model_limits, release_all),
 		cmocka_unit_test_teardown(test_duplicate_sections, release_all),
+		cmocka_unit_test_teardown(test_duplicate_header_keys, release_all),
+		cmocka_unit_test_teardown(test_arrays_before_header_in_gzip, release_all),
+		cmocka_unit_test_teardown(test_gzip_zero_padding, release_all),
 		cmocka_unit_test_teardown(test_bad_gzip, release_all),
 		cmocka_unit_test_teardown(test_directory_and_missing_file, release_all),
 		cmocka_unit_test_teardown(test_root_index, release_all),
