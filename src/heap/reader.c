@@ -111,6 +111,7 @@ struct reader {
 	uint64_t nodes_read, edges_read;      /* complete records */
 	uint64_t nodes_end_offset, edges_end_offset;
 	uint64_t edge_count_sum;
+	uint64_t self_size_sum;               /* at most INT64_MAX (store_self_size) */
 
 	struct raw_array raw_nodes, raw_edges;
 
@@ -418,9 +419,21 @@ static void *optional_column(struct reader *r, void *column, size_t elem_size)
 	return column ? column : lh_calloc(r->node_cap, elem_size);
 }
 
-static void store_self_size(struct reader *r, size_t n, uint64_t size)
+/*
+ * Every total leakhound shows (by type, class, retainer, snapshot) is a sum
+ * of self sizes, so bounding their sum here at 2^63-1 bytes (8 EiB, more
+ * than any address space) keeps every such sum, and every difference of
+ * two, from wrapping: a file past it is bad input, not a heap.
+ */
+static void store_self_size(struct reader *r, size_t n, uint64_t size, uint64_t offset)
 {
 	struct heap_snapshot *s = r->s;
+	if (LH_UNLIKELY(__builtin_add_overflow(r->self_size_sum, size, &r->self_size_sum) ||
+			r->self_size_sum > INT64_MAX)) {
+		fault(r, offset, "node %zu's self_size %llu takes the nodes' total past 2^63-1 bytes", n,
+		      (unsigned long long)size);
+		r->self_size_sum = 0;
+	}
 	if (LH_LIKELY(size < HEAP_SIZE_IN_TABLE)) {
 		s->node_self_size[n] = (uint32_t)size;
 		return;
@@ -446,7 +459,7 @@ static void store_node(struct reader *r, size_t n, const uint64_t *v, const uint
 	if (LH_UNLIKELY(is_new_string_max(r, name)))
 		note_string_ref(r, name, offsets[l->field[ROLE_NODE_NAME]], "node name");
 	s->node_id[n] = checked_u32(r, v[l->field[ROLE_NODE_ID]], offsets[l->field[ROLE_NODE_ID]], "node id");
-	store_self_size(r, n, v[l->field[ROLE_NODE_SELF_SIZE]]);
+	store_self_size(r, n, v[l->field[ROLE_NODE_SELF_SIZE]], offsets[l->field[ROLE_NODE_SELF_SIZE]]);
 	s->node_first_edge[n] = (uint32_t)r->edge_count_sum;
 	r->edge_count_sum += checked_u32(r, v[l->field[ROLE_NODE_EDGE_COUNT]], offsets[l->field[ROLE_NODE_EDGE_COUNT]], "edge_count");
 	if (LH_UNLIKELY(r->edge_count_sum >= UINT32_MAX)) {

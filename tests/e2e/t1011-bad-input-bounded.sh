@@ -134,3 +134,17 @@ grep -q "37 more with fewer edges" "$TEST_TMP/roots" || fail "no count of the ro
 expect_status 0 "$LEAKHOUND" summary --json --top 3 "$TEST_TMP/roots.heapsnapshot"
 node -e 'const j = JSON.parse(require("fs").readFileSync(process.argv[1]));
 if (j.gc_roots.length !== 40) throw new Error("json gc_roots " + j.gc_roots.length)' "$TEST_TMP/out" || fail "--json lost GC roots"
+
+# 8. Totals do not wrap: self sizes may sum to 2^63-1 bytes (here 2^63-1-24
+# and 24) and no more; two nodes of 2^63 bytes used to show a total of 0 B.
+t=${base/,3,3,5,32,/,3,3,5,9223372036854775783,}
+printf '%s' "$t" >"$TEST_TMP/most.heapsnapshot"
+expect_status 0 "$LEAKHOUND" summary "$TEST_TMP/most.heapsnapshot"
+grep -qE '^  self size .*\(9,223,372,036,854,775,807 bytes\)' "$TEST_TMP/out" || fail "total self size: $(grep 'self size' "$TEST_TMP/out")"
+t=${base/,3,3,5,32,/,3,3,5,9223372036854775784,}
+printf '%s' "$t" >"$TEST_TMP/past.heapsnapshot"
+expect_bad_input "$TEST_TMP/past.heapsnapshot" "byte $(offset "$t" ',24,' | awk '{print $1+1}'): node 3's self_size 24 takes the nodes' total past 2\^63-1 bytes"
+t=${base/,3,3,5,32,/,3,3,5,9223372036854775808,}
+t=${t/,2,4,7,24,/,2,4,7,9223372036854775808,}
+printf '%s' "$t" >"$TEST_TMP/wrap.heapsnapshot"
+expect_bad_input "$TEST_TMP/wrap.heapsnapshot" "byte $(offset "$t" '9223372036854775808'): node 2's self_size"

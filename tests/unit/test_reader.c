@@ -790,7 +790,9 @@ static void test_large_self_sizes(void **state)
 		{ "4294967295", 4294967295ull },
 		{ "4294967296", 4294967296ull },
 		{ "281474976710655", 281474976710655ull },
-		{ "18446744073709551615", UINT64_MAX },
+		/* the most one node can hold beside the others' 24 + 5000000000 + 4294967295 bytes:
+		 * self sizes sum to at most 2^63-1 (test_self_size_total_bounded) */
+		{ "9223372027559808488", 9223372027559808488ull },
 	};
 	for (size_t i = 0; i < LH_ARRAY_LEN(sizes); i++) {
 		char rec[64], small[64];
@@ -1278,6 +1280,34 @@ static void test_gzip_zero_padding(void **state)
 	unlink(p);
 }
 
+/*
+ * Self sizes may sum to 2^63-1 bytes and no more, so no total or difference
+ * of totals wraps. BASE's sizes besides node 5's: 32 + 24 + 4294967295.
+ */
+static void test_self_size_total_bounded(void **state)
+{
+	(void)state;
+	const uint64_t others = 32 + 24 + 4294967295ull, most = (uint64_t)INT64_MAX - others;
+	char size[32], line[96];
+	snprintf(size, sizeof(size), ",8,7,11,%llu,", (unsigned long long)most);
+	char *t = replace(BASE, ",8,7,11,5000000000,", size);
+	struct heap_snapshot *s = must_read(t, false);
+	uint64_t total = 0;
+	for (uint32_t n = 0; n < s->node_count; n++)
+		total += heap_node_self_size(s, n);
+	assert_int_equal(total, (uint64_t)INT64_MAX);
+	release(s);
+	/* One byte more: the fault is at the node whose size takes the sum past, node 6 (sizes are summed in file order). */
+	snprintf(size, sizeof(size), ",8,7,11,%llu,", (unsigned long long)most + 1);
+	t = replace(BASE, ",8,7,11,5000000000,", size);
+	snprintf(line, sizeof(line), "node 6's self_size 4294967295 takes the nodes' total past 2^63-1 bytes");
+	expect_bad(t, pos(t, "4294967295"), line);
+	/* Two nodes of 2^63 bytes used to sum to 0. */
+	t = replace(BASE, ",8,7,11,5000000000,", ",8,7,11,9223372036854775808,");
+	t = replace(t, "13,4294967295,", "13,9223372036854775808,");
+	expect_bad(t, pos(t, "9223372036854775808"), "node 5's self_size 9223372036854775808 takes");
+}
+
 /* MARK: - Bad input: files */
 
 static void test_bad_gzip(void **state)
@@ -1464,6 +1494,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_model_limits, release_all),
 		cmocka_unit_test_teardown(test_duplicate_sections, release_all),
 		cmocka_unit_test_teardown(test_duplicate_header_keys, release_all),
+		cmocka_unit_test_teardown(test_self_size_total_bounded, release_all),
 		cmocka_unit_test_teardown(test_arrays_before_header_in_gzip, release_all),
 		cmocka_unit_test_teardown(test_gzip_zero_padding, release_all),
 		cmocka_unit_test_teardown(test_bad_gzip, release_all),
