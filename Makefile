@@ -41,7 +41,7 @@ $(BUILD)/leakhound: $(CLI_OBJ) $(BUILD)/libleakhound.a
 
 $(BUILD)/libleakhound-preload.so: $(PRELOAD_SRC) $(wildcard src/native/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(PRELOAD_CFLAGS) -shared -Wl,-z,defs $(PRELOAD_SRC) -o $@ -lunwind -lm
+	$(CC) $(PRELOAD_CFLAGS) -shared -Wl,-z,defs $(PRELOAD_SRC) -o $@ -lunwind -lm -lz
 
 # Every unit test links the shared snapshot builder (not a test: no test_ prefix).
 UNIT_BUILDER := tests/unit/snapshot_builder.c

@@ -21,7 +21,9 @@ static const char report_usage[] =
 	"peak and final live memory, then the allocation sites (the innermost\n"
 	"frame outside the allocator and the C/C++ runtime) ranked by growth:\n"
 	"the least-squares slope of their live bytes over the snapshots. A trace\n"
-	"cut short (the program was killed) is reported up to its last snapshot.\n"
+	"cut short (the program was killed) is reported up to its last snapshot;\n"
+	"a damaged one (a batch whose checksum does not match) up to the damage,\n"
+	"then exit status 2 with the damage's byte offset on stderr.\n"
 	"A trace made with 'run --leak-check' then lists its leak checks (at exit,\n"
 	"and each SIGUSR2) and shows the last one as Memcheck would: loss records\n"
 	"and LEAK SUMMARY.\n"
@@ -118,6 +120,13 @@ int cmd_report(int argc, char **argv)
 		growth_free(g);
 	}
 	symbolizer_free(sym);
+	if (status == LH_EXIT_OK && t->damaged_at) { /* what was printed reads the trace up to the damage */
+		struct lh_error damage = { 0 };
+		lh_error_at(&damage, t->damaged_at, "damaged: %s; the report reads the trace up to there", t->damage);
+		status = LH_EXIT_BAD_INPUT;
+		fflush(out);
+		cli_input_error(path, &damage);
+	}
 	trace_free(t);
 	if (out == stdout)
 		return cli_finish_output(status);

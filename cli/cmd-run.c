@@ -19,6 +19,8 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <elf.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,7 +155,12 @@ static void set_or_unset(const char *name, bool on)
 		unsetenv(name);
 }
 
-LH_NORETURN static void exec_child(char **cmd, const struct tracking_settings *t)
+/*
+ * Runs CMD in the child. If it cannot be started, errno goes to exec_errors
+ * (close-on-exec, so the parent reads nothing when the exec succeeded):
+ * the program's own exit status 126 or 127 is then the program's.
+ */
+LH_NORETURN static void exec_child(char **cmd, const struct tracking_settings *t, int exec_errors)
 {
 	char buf[PATH_MAX * 2 + 2];
 	const char *preload = t->preload;
@@ -178,28 +185,30 @@ LH_NORETURN static void exec_child(char **cmd, const struct tracking_settings *t
 		unsetenv("LEAKHOUND_SAMPLE_RATE");
 	}
 	set_or_unset("LEAKHOUND_TRACE_CHILDREN", t->children);
+	set_or_unset("LEAKHOUND_JS_FRAMES", t->js_frames);
 	execvp(cmd[0], cmd);
 	int e = errno;
+	if (write(exec_errors, &e, sizeof(e)) < 0)
+		e = errno;
 	fprintf(stderr, "leakhound: cannot run '%s': %s\n", cmd[0], strerror(e));
 	_exit(e == ENOENT ? 127 : 126);
 }
 
 /*
  * Prints the trace's leak check at exit on stderr. Returns the exit status
- * to use: `status`, or error_exitcode when it is set and blocks were lost.
+ * to use: `status`, or error_exitcode when it is set and blocks were lost,
+ * or when there is no check at exit to go by (a check that did not happen
+ * must not pass for a clean one).
  */
-static int report_leaks(const char *trace_path, const char *output, const char *cmd, unsigned kinds,
+static int report_leaks(const struct trace *t, const char *output, const char *cmd, unsigned kinds,
 			int error_exitcode, int status)
 {
-	struct lh_error err = { 0 };
-	struct trace *t = trace_read(trace_path, &err);
 	const struct trace_leak_check *c = t ? leak_final_check(t) : NULL;
 	if (!c) {
-		fprintf(stderr, "leakhound: no leak check at exit: '%s' did not exit normally (killed, or _exit)%s%s\n", cmd,
-			t && t->leak_check_count ? "; 'leakhound report' shows the last mid-run check in " : "",
+		fprintf(stderr, "leakhound: no leak check at exit: '%s' did not exit normally (killed, or _exit), or its trace could not be written%s%s\n",
+			cmd, t && t->leak_check_count ? "; 'leakhound report' shows the last mid-run check in " : "",
 			t && t->leak_check_count ? output : "");
-		trace_free(t);
-		return status;
+		return error_exitcode ? error_exitcode : status;
 	}
 	struct symbolizer *sym = symbolizer_new(t);
 	fflush(stdout);
@@ -208,8 +217,82 @@ static int report_leaks(const char *trace_path, const char *output, const char *
 	if (error_exitcode && leak_check_failed(c))
 		status = error_exitcode;
 	symbolizer_free(sym);
-	trace_free(t);
 	return status;
+}
+
+/* The file execvp ran for cmd: cmd itself if it has a slash, else the first executable on PATH. */
+static bool find_program(const char *cmd, char *out, size_t size)
+{
+	if (strchr(cmd, '/'))
+		return (size_t)snprintf(out, size, "%s", cmd) < size;
+	const char *path = getenv("PATH");
+	for (const char *p = path ? path : "/usr/local/bin:/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		if ((size_t)snprintf(out, size, "%.*s%s%s", (int)n, p, n ? "/" : "", cmd) < size && access(out, X_OK) == 0)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
+}
+
+/* Why a program may not have loaded the preload library: what its ELF headers say. */
+static const char *why_not_preloaded(const char *cmd)
+{
+	char path[PATH_MAX];
+	if (!find_program(cmd, path, sizeof(path)))
+		return "it could not be found on PATH afterwards";
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return "it could not be read";
+	struct stat st;
+	Elf64_Ehdr eh;
+	const char *why = "it does not go through the dynamic loader, or it ignores LD_PRELOAD";
+	if (fstat(fd, &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
+		why = "it is set-user-ID or set-group-ID: the loader ignores LD_PRELOAD for it";
+	else if (pread(fd, &eh, sizeof(eh), 0) == (ssize_t)sizeof(eh) && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+		 eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof(Elf64_Phdr)) {
+		why = "it is statically linked (no PT_INTERP: no dynamic loader, so no LD_PRELOAD)";
+		for (unsigned i = 0; i < eh.e_phnum; i++) {
+			Elf64_Phdr ph;
+			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph))) != (ssize_t)sizeof(ph))
+				break;
+			if (ph.p_type == PT_INTERP)
+				why = "it never ran the library's start-up (it may allocate outside malloc, as Go does, or exec'd something that ignores LD_PRELOAD)";
+		}
+	} else if (pread(fd, &eh, 2, 0) == 2 && !memcmp(&eh, "#!", 2)) {
+		why = "it is a script whose interpreter did not load the library";
+	}
+	close(fd);
+	return why;
+}
+
+/*
+ * What the trace says about the run, on stderr. Returns false when nothing
+ * was tracked at all.
+ */
+static bool tell_about_trace(const struct trace *t, uint64_t trace_bytes, const char *output, const char *cmd,
+			     bool children, bool exited)
+{
+	if (trace_bytes == 0) {
+		fprintf(stderr, "leakhound: nothing was tracked: '%s' did not load leakhound's library: %s; %s is empty\n",
+			cmd, why_not_preloaded(cmd), output);
+		return false;
+	}
+	if (!t)
+		return true; /* the reader's own error was printed */
+	if (t->damaged_at)
+		fprintf(stderr, "leakhound: %s: byte %llu: damaged (%s); 'leakhound report' reads it up to there\n", output,
+			(unsigned long long)t->damaged_at, t->damage);
+	if (t->batches_lost)
+		fprintf(stderr, "leakhound: %llu of the tracker's batches could not be written to %s (disk full, or no file descriptor left); their snapshots are missing\n",
+			(unsigned long long)t->batches_lost, output);
+	if (exited && !t->complete)
+		fprintf(stderr, "leakhound: %s is INCOMPLETE although '%s' exited: it ended with _exit, or the last batch could not be written (disk full?)\n",
+			output, cmd);
+	if (t->forks_untracked && !children)
+		fprintf(stderr, "leakhound: '%s' forked %llu child process%s, not tracked (a daemon that forks and leaves ran on in them); use --children to track them\n",
+			cmd, (unsigned long long)t->forks_untracked, t->forks_untracked == 1 ? "" : "es");
+	return true;
 }
 
 static bool parse_exit_code(const char *s, int *out)
@@ -314,6 +397,11 @@ int cmd_run(int argc, char **argv)
 	}
 	close(fd);
 
+	int exec_errors[2];
+	if (pipe2(exec_errors, O_CLOEXEC) != 0) {
+		fprintf(stderr, "leakhound: cannot start '%s': %s\n", cmd[0], strerror(errno));
+		return LH_EXIT_INTERNAL;
+	}
 	fflush(NULL);
 	struct sigaction ignore = { .sa_handler = SIG_IGN }, forward = { .sa_handler = forward_signal }, old_int, old_quit;
 	sigaction(SIGINT, &ignore, &old_int);
@@ -327,8 +415,14 @@ int cmd_run(int argc, char **argv)
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
 		struct tracking_settings settings = { preload, trace, interval_ms, sample_rate, js_frames, leak_check, children };
-		exec_child(cmd, &settings);
+		close(exec_errors[0]);
+		exec_child(cmd, &settings, exec_errors[1]);
 	}
+	close(exec_errors[1]);
+	int exec_error = 0;
+	while (read(exec_errors[0], &exec_error, sizeof(exec_error)) < 0 && errno == EINTR)
+		;
+	close(exec_errors[0]);
 	sigaction(SIGTERM, &forward, NULL);
 	sigaction(SIGHUP, &forward, NULL);
 	int status;
@@ -338,14 +432,25 @@ int cmd_run(int argc, char **argv)
 			return LH_EXIT_INTERNAL;
 		}
 	int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	bool started = !(WIFEXITED(status) && WEXITSTATUS(status) >= 126);
-	if (leak_check && started)
-		rc = report_leaks(trace, output, cmd[0], kinds, error_exitcode, rc);
-	if (!quiet) {
+	if (exec_error)
+		return rc; /* exec_child said why */
+	struct stat st;
+	uint64_t trace_bytes = stat(trace, &st) == 0 ? (uint64_t)st.st_size : 0;
+	struct lh_error err = { 0 };
+	struct trace *t = trace_bytes ? trace_read(trace, &err) : NULL;
+	if (trace_bytes && !t)
+		cli_input_error(output, &err);
+	bool tracked = tell_about_trace(t, trace_bytes, output, cmd[0], children, WIFEXITED(status));
+	if (leak_check && tracked)
+		rc = report_leaks(t, output, cmd[0], kinds, error_exitcode, rc);
+	else if (leak_check && error_exitcode)
+		rc = error_exitcode;
+	trace_free(t);
+	if (!quiet && tracked) {
 		if (WIFSIGNALED(status))
 			fprintf(stderr, "leakhound: '%s' was killed by signal %d; %s holds its allocations up to the last interval\n",
 				cmd[0], WTERMSIG(status), output);
-		else if (started)
+		else
 			fprintf(stderr, "leakhound: trace written to %s%s; read it with 'leakhound report %s'\n", output,
 				children ? " (and the children's to FILE.PID beside it)" : "", output);
 	}

@@ -11,6 +11,7 @@
  *   LEAKHOUND_SAMPLE_RATE        bytes: sample allocations, one per that
  *                                many bytes on average (tracker.h); not
  *                                with LEAKHOUND_LEAK_CHECK
+ *   LEAKHOUND_JS_FRAMES          1: node writes its perf map (a header flag)
  * Only the process whose pid is LEAKHOUND_TRACE_PID tracks (exec keeps the
  * pid, so `run -- sh -c 'exec prog'` tracks prog); children that inherit
  * LD_PRELOAD, and children created by fork, run untracked, unless
@@ -88,9 +89,6 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
-
-#define UNW_LOCAL_ONLY
-#include <libunwind.h>
 
 #include "leak_check.h"
 #include "leak_heap.h"
@@ -613,6 +611,8 @@ static void before_fork(void)
 static void after_fork_in_parent(void)
 {
 	unwind_fork_done(false);
+	if (tracking && !fork_locks_held)
+		trace_writer_count_fork();
 	if (leak_mode)
 		leak_heap_unlock();
 	if (fork_locks_held)
@@ -625,6 +625,8 @@ static void after_fork_in_child(void)
 	if (leak_mode)
 		leak_heap_unlock();
 	if (!fork_locks_held) {
+		if (tracking)
+			trace_writer_child_untracked();
 		tracking = 0; /* not followed: the child runs untracked */
 		return;
 	}
@@ -744,8 +746,10 @@ __attribute__((constructor)) static void leakhound_start(void)
 	guard = 1; /* what start-up allocates is not the program's */
 	struct self_range self = { 0, 0 };
 	dl_iterate_phdr(find_self, &self);
-	unw_set_caching_policy(unw_local_addr_space, UNW_CACHE_PER_THREAD);
-	if (tracker_init(self.lo, self.hi, sample_rate_from_env()) && trace_writer_open(path, interval_from_env())) {
+	unwind_libunwind_init();
+	const char *js = getenv("LEAKHOUND_JS_FRAMES");
+	uint32_t flags = js && !strcmp(js, "1") ? LH_TRACE_JS_FRAMES : 0;
+	if (tracker_init(self.lo, self.hi, sample_rate_from_env()) && trace_writer_open(path, interval_from_env(), flags)) {
 		start_leak_mode();
 		if (leak_mode)
 			follow_forks = 0; /* a forked child's leak heap is the parent's: it runs untracked */

@@ -3,12 +3,15 @@
  * preload library (writer) and src/trace/ (reader). docs/trace-format.md
  * describes it for people; this header is the authority.
  *
- * Layout: one struct lh_trace_header, then records until end of file. A
- * record is a struct lh_record_header (type, payload size) followed by its
- * payload, padded to a multiple of 8 bytes. All integers are little-endian
- * (the host order on x86-64 and aarch64). Records are only ever appended,
- * a whole interval at a time with write(2), so a file cut short (the
- * program was SIGKILLed) is valid up to its last complete record.
+ * Layout: one struct lh_trace_header, then batches until end of file. A
+ * batch is a BATCH record (its length and the CRC-32 of what follows it)
+ * and then that many bytes of records. A record is a struct
+ * lh_record_header (type, payload size) followed by its payload, padded to
+ * a multiple of 8 bytes. All integers are little-endian (the host order on
+ * x86-64 and aarch64). Batches are only ever appended, one interval at a
+ * time with write(2), so a file cut short (the program was SIGKILLed) is
+ * valid up to its last complete batch, and a damaged byte is found by the
+ * checksum of its batch: the trace is good up to that batch.
  *
  * Readers skip record types they do not know, so new types can be added
  * without a version bump; changing an existing layout bumps
@@ -20,7 +23,8 @@
 #include <stdint.h>
 
 #define LH_TRACE_MAGIC "LHTRACE\0"
-#define LH_TRACE_VERSION 3
+#define LH_TRACE_VERSION 4
+#define LH_TRACE_VERSION_OLDEST 3 /* version 3: records without batches, no header checksum */
 #define LH_TRACE_MAX_FRAMES 32
 
 struct lh_trace_header {
@@ -31,10 +35,13 @@ struct lh_trace_header {
 	uint64_t start_unix_ns;  /* wall-clock time tracking started */
 	uint64_t interval_ns;    /* time between snapshots */
 	uint32_t max_frames;     /* frames kept per stack (innermost first) */
-	uint32_t flags;          /* none defined yet: 0 */
+	uint32_t flags;          /* LH_TRACE_JS_FRAMES */
 	uint64_t sample_rate;    /* 0: every allocation counted; R: sampled, one per R bytes on average (counts are estimates) */
-	uint64_t reserved[1];
+	uint32_t uid;            /* real user id of the tracked process (version 4) */
+	uint32_t header_crc;     /* CRC-32 of these 64 bytes with this field 0 (version 4) */
 };
+/* `run --js-frames`: node writes /tmp/perf-PID.map, which report may then read. */
+#define LH_TRACE_JS_FRAMES 1u
 
 struct lh_record_header {
 	uint32_t type;           /* enum lh_record_type */
@@ -46,6 +53,32 @@ enum lh_record_type {
 	LH_REC_STACK = 2,        /* a call stack: struct lh_rec_stack + frames */
 	LH_REC_SNAPSHOT = 3,     /* live totals: struct lh_rec_snapshot + entries */
 	LH_REC_LEAK_CHECK = 4,   /* a leak check's result: struct lh_rec_leak_check + loss records */
+	LH_REC_PROCESS = 5,      /* what the tracker could not record: struct lh_rec_process */
+	LH_REC_BATCH = 6,        /* the start of a batch: struct lh_rec_batch (version 4) */
+};
+
+/*
+ * The start of a batch (version 4): `bytes` of records follow, whose
+ * CRC-32 (zlib's crc32) is `crc`. A batch whose checksum does not match is
+ * damage: readers keep the batches before it and stop there.
+ */
+struct lh_rec_batch {
+	uint64_t bytes;
+	uint32_t crc;
+	uint32_t reserved;
+};
+
+/*
+ * Facts about the tracked process that limit what the trace shows, as
+ * counted so far (cumulative); written in a batch whenever one changed.
+ * forks: children it forked that were not tracked (no `run --children`,
+ * or in leak-check mode). batches_lost: batches that could not be written
+ * (disk full, the file gone, no descriptor left); the counters of a lost
+ * batch reach the trace with a later one, but its snapshot is missing.
+ */
+struct lh_rec_process {
+	uint64_t forks;
+	uint64_t batches_lost;
 };
 
 /*

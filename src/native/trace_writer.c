@@ -12,8 +12,11 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <linux/futex.h>
 #include <stdatomic.h>
@@ -25,13 +28,24 @@
 #include "unwind.h"
 
 /*
- * The file is opened (O_APPEND) for each batch and closed again, so the
- * program never sees a descriptor of ours: one that closes every fd, or
- * reuses the number, cannot make us write into its own files.
+ * The descriptor: the program may close every descriptor (a daemon), or
+ * hold all it may have (RLIMIT_NOFILE), and must never find one of ours at
+ * a number it uses. So the trace is kept open at a number the program does
+ * not reach: above its soft limit when the hard limit leaves room (the soft
+ * limit is raised for the dup only), else at the top of its range. Before
+ * each batch the descriptor's device and inode are checked: if the program
+ * closed it (or put another file at its number), it is left alone and the
+ * trace reopened. With a tiny limit and no room above it (ulimit -n 4),
+ * nothing is held: the file is opened for each batch, and a batch that
+ * finds no free descriptor is lost and counted.
  */
 static char trace_path[4096];
+static int trace_fd = -1;
+static dev_t trace_dev;
+static ino_t trace_ino;
 static bool opened;
 static uint64_t interval_ns;
+static uint32_t trace_header_flags;
 static uint64_t start_ns;
 static bool finished;
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -46,6 +60,11 @@ static _Atomic uint32_t wake_word;       /* bumped (and futex-woken) by a reques
 /* The batch buffer (grown with mremap). */
 static char *buf;
 static size_t buf_len, buf_cap;
+
+/* What the trace has not seen (struct lh_rec_process), and what it last saw. */
+static _Atomic uint64_t forks_untracked;
+static uint64_t batches_lost;
+static struct lh_rec_process process_written;
 
 /* What earlier batches already wrote. */
 static uint32_t stacks_written = 1;
@@ -113,16 +132,79 @@ static bool write_all(int fd, const char *p, size_t n)
 	return true;
 }
 
-/* Appends n bytes to the trace with one write(2) (restarted if cut short). */
-static bool append(const char *p, size_t n, int extra_flags)
+/* A copy of fd at a number the program does not reach, or -1: hold none. */
+static int move_high(int fd)
+{
+	struct rlimit rl;
+	int high = -1;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > (1u << 20))
+		rl.rlim_cur = rl.rlim_max = 1u << 20; /* unlimited: the kernel's own ceiling (fs.nr_open) */
+	if (rl.rlim_cur < rl.rlim_max) {
+		struct rlimit up = { rl.rlim_cur + 1, rl.rlim_max };
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0) {
+			high = fcntl(fd, F_DUPFD_CLOEXEC, (int)rl.rlim_cur);
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
+	if (high < 0 && rl.rlim_cur >= 256)
+		high = fcntl(fd, F_DUPFD_CLOEXEC, (int)rl.rlim_cur - 64);
+	return high;
+}
+
+/* True when trace_fd is still the file we opened (the program may have closed or reused the number). */
+static bool fd_still_ours(void)
+{
+	struct stat st;
+	return trace_fd >= 0 && fstat(trace_fd, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino;
+}
+
+/* A descriptor on the trace: the held one, or one opened for this write (*transient). */
+static int trace_descriptor(int create_flags, bool *transient)
+{
+	*transient = false;
+	if (!create_flags && fd_still_ours())
+		return trace_fd;
+	trace_fd = -1; /* closed by the program, or its number is the program's now: not ours to close */
+	int fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC | create_flags, 0644);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	trace_dev = st.st_dev;
+	trace_ino = st.st_ino;
+	int high = move_high(fd);
+	if (high < 0) {
+		*transient = true;
+		return fd;
+	}
+	close(fd);
+	return trace_fd = high;
+}
+
+/* Appends n bytes to the trace with one write(2) (restarted if cut short); all or nothing. */
+static bool append(const char *p, size_t n, int create_flags)
 {
 	int saved = errno;
-	int fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC | extra_flags, 0644);
+	bool transient;
+	int fd = trace_descriptor(create_flags, &transient);
+	off_t before = fd >= 0 ? lseek(fd, 0, SEEK_END) : -1;
 	bool ok = fd >= 0 && write_all(fd, p, n);
-	if (fd >= 0)
+	if (!ok && before >= 0 && ftruncate(fd, before) != 0) /* no partial batch before the next one */
+		ok = false;
+	if (transient)
 		close(fd);
 	errno = saved;
 	return ok;
+}
+
+/* The parent's descriptor, in a forked child: closed if it is still ours. */
+static void forget_descriptor(void)
+{
+	if (fd_still_ours())
+		close(trace_fd);
+	trace_fd = -1;
 }
 
 /* ---- modules ---- */
@@ -284,21 +366,56 @@ static void add_leak_check(const struct leak_result *r)
 	buf_put(r->records, loss_bytes);
 }
 
+static void add_process_if_changed(void)
+{
+	struct lh_rec_process now = { atomic_load(&forks_untracked), batches_lost };
+	if (!memcmp(&now, &process_written, sizeof(now)) || !record_begin(LH_REC_PROCESS, sizeof(now)))
+		return;
+	buf_put(&now, sizeof(now));
+	process_written = now;
+}
+
 /*
- * One batch: new modules, new stacks, a snapshot, the leak check if there
- * is one (after the stacks it names); then one write. Caller holds write_lock.
+ * A batch that could not be written: what it carried goes into the next
+ * one (the stacks and modules it defined, every stack's counters), and it
+ * is counted.
+ */
+static void batch_lost(uint32_t stacks_before, struct lh_rec_process process_before)
+{
+	stacks_written = stacks_before;
+	modules_seen = (unsigned long long)-1;
+	if (last_events)
+		memset(last_events, 0xff, (size_t)last_events_cap * sizeof(*last_events));
+	process_written = process_before;
+	batches_lost++;
+}
+
+/*
+ * One batch: its BATCH record, new modules, new stacks, the process's
+ * counters if they changed, a snapshot, the leak check if there is one
+ * (after the stacks it names); then one write. Caller holds write_lock.
  */
 static void write_batch(uint32_t flags, const struct leak_result *leaks)
 {
+	uint32_t stacks_before = stacks_written;
+	struct lh_rec_process process_before = process_written;
 	buf_len = 0;
+	if (!record_begin(LH_REC_BATCH, sizeof(struct lh_rec_batch)))
+		return;
+	size_t batch_at = buf_len;
+	buf_len += sizeof(struct lh_rec_batch);
 	uint32_t count = tracker_stack_count();
 	add_modules_if_changed();
 	add_new_stacks(count);
+	add_process_if_changed();
 	add_snapshot(count, flags);
 	if (leaks)
 		add_leak_check(leaks);
+	size_t body = batch_at + sizeof(struct lh_rec_batch);
+	struct lh_rec_batch batch = { buf_len - body, (uint32_t)crc32(0, (const Bytef *)buf + body, (uInt)(buf_len - body)), 0 };
+	memcpy(buf + batch_at, &batch, sizeof(batch));
 	if (!append(buf, buf_len, 0))
-		finished = true; /* disk full or the file went away: stop, the program goes on */
+		batch_lost(stacks_before, process_before); /* disk full, or no descriptor: the next batch tries again */
 }
 
 /*
@@ -330,7 +447,7 @@ static void write_batch_with_leak_check(void)
 	leak_scan_free(&r);
 }
 
-bool trace_writer_open(const char *path, uint64_t interval)
+bool trace_writer_open(const char *path, uint64_t interval, uint32_t flags)
 {
 	size_t len = strlen(path), at = 0;
 	if (path[0] != '/') { /* absolute, in case the program changes directory */
@@ -353,8 +470,12 @@ bool trace_writer_open(const char *path, uint64_t interval)
 		.interval_ns = interval,
 		.max_frames = LH_TRACE_MAX_FRAMES,
 		.sample_rate = tracker_sample_rate,
+		.flags = flags,
+		.uid = (uint32_t)getuid(),
 	};
+	h.header_crc = (uint32_t)crc32(0, (const Bytef *)&h, sizeof(h));
 	lock_for_batch();
+	trace_header_flags = flags;
 	bool ok = append((const char *)&h, sizeof(h), O_CREAT | O_TRUNC);
 	if (ok) {
 		opened = true;
@@ -457,7 +578,21 @@ bool trace_writer_restart(const char *path)
 	if (last_events)
 		memset(last_events, 0, (size_t)last_events_cap * sizeof(*last_events));
 	atomic_store(&writer_tid, 0);
-	return trace_writer_open(path, interval_ns) && trace_writer_start(writer_thread_init);
+	forget_descriptor();
+	atomic_store(&forks_untracked, 0);
+	batches_lost = 0;
+	memset(&process_written, 0, sizeof(process_written));
+	return trace_writer_open(path, interval_ns, trace_header_flags) && trace_writer_start(writer_thread_init);
+}
+
+void trace_writer_child_untracked(void)
+{
+	forget_descriptor();
+}
+
+void trace_writer_count_fork(void)
+{
+	atomic_fetch_add(&forks_untracked, 1);
 }
 
 void trace_writer_enable_leak_check(void (*stop_tracking)(void))

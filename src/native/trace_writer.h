@@ -17,8 +17,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Creates the file and writes the header and the first (empty) snapshot. */
-bool trace_writer_open(const char *path, uint64_t interval_ns);
+/* Creates the file and writes the header (with flags, LH_TRACE_*) and the first (empty) snapshot. */
+bool trace_writer_open(const char *path, uint64_t interval_ns, uint32_t flags);
 /* Starts the interval thread; `thread_init` runs first on it (sets the guard). */
 bool trace_writer_start(void (*thread_init)(void));
 /*
@@ -37,6 +37,10 @@ void trace_writer_finish(void);
 void trace_writer_fork_prepare(void);
 void trace_writer_fork_done(void);
 bool trace_writer_restart(const char *path);
+/* A forked child that does not track: it lets go of the parent's descriptor. */
+void trace_writer_child_untracked(void);
+/* A child was forked and runs untracked: the trace says so (struct lh_rec_process). */
+void trace_writer_count_fork(void);
 
 /*
  * Leak checks (`run --leak-check`): the final batch gets one, and

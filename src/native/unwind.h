@@ -78,6 +78,13 @@ void unwind_memo_attach(struct unwind_memo *memo, uint32_t value);
  */
 void unwind_skip_leading(uintptr_t lo, uintptr_t hi);
 
+/*
+ * Initialises libunwind (the fallback) once, at start-up, single-threaded:
+ * its reads go through a safe accessor that needs no file descriptor, and
+ * the pipe it opens for validating addresses is closed (libunwind_reads.c).
+ */
+void unwind_libunwind_init(void);
+
 /* Captures so far that were handed to libunwind (for tests and benchmarks). */
 uint64_t unwind_fallback_count(void);
 

@@ -114,10 +114,18 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 		fprintf(out, "  complete: the program exited normally\n");
 	else
 		fprintf(out, "  INCOMPLETE: the program was killed or did not exit normally; data up to %.2f s%s\n",
-			(double)last->time_ns / 1e9, t->bytes_dropped ? " (a cut last record was dropped)" : "");
+			(double)last->time_ns / 1e9, t->bytes_dropped ? " (a cut last batch was dropped)" : "");
 	if (t->sample_rate)
 		fprintf(out, "  ESTIMATES: sampled, one allocation per %s on average (--sample-rate); bytes, blocks and counts are estimates\n",
 			fmt_bytes(a, sizeof(a), t->sample_rate));
+	if (t->damaged_at)
+		fprintf(out, "  DAMAGED at byte %llu (%s): read up to there\n", (unsigned long long)t->damaged_at, t->damage);
+	if (t->batches_lost)
+		fprintf(out, "  %llu batches could not be written (disk full, or no file descriptor left): their snapshots are missing\n",
+			(unsigned long long)t->batches_lost);
+	if (t->forks_untracked)
+		fprintf(out, "  the program forked %llu children, not tracked (run --children tracks them)\n",
+			(unsigned long long)t->forks_untracked);
 	fprintf(out, "Live at end:  %s B in %s blocks (%s)\n", fmt_count(a, sizeof(a), last->live_bytes),
 		fmt_count(b, sizeof(b), last->live_blocks), fmt_bytes(c, sizeof(c), last->live_bytes));
 	fprintf(out, "Peak:         %s B (%s); the largest snapshot held %s at %.2f s\n",
@@ -216,6 +224,10 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	jw_key_bool(&w, "complete", t->complete);
 	jw_key_bool(&w, "estimates", t->sample_rate != 0);
 	jw_key_uint(&w, "sample_rate_bytes", t->sample_rate);
+	jw_key(&w, "damaged_at");
+	t->damaged_at ? jw_uint(&w, t->damaged_at) : jw_null(&w);
+	jw_key_uint(&w, "batches_lost", t->batches_lost);
+	jw_key_uint(&w, "forks_untracked", t->forks_untracked);
 	jw_key_double(&w, "duration_s", g->duration_s);
 	jw_key_double(&w, "interval_s", (double)t->interval_ns / 1e9);
 	jw_key_uint(&w, "snapshots", t->snapshot_count);

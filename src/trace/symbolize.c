@@ -3,6 +3,9 @@
  */
 #include "symbolize.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <dlfcn.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -60,15 +63,30 @@ static int by_start(const void *a, const void *b)
 /*
  * Reads /tmp/perf-PID.map, which node writes under `run --js-frames`: a line
  * "START SIZE NAME" (hex, hex, text) per JIT-compiled or interpreted JS
- * function. A missing or odd file just leaves JS frames unnamed.
+ * function. Only for a trace made with --js-frames, and only a regular
+ * file (no symlink) owned by the tracked program's user: /tmp is anyone's,
+ * and a FIFO or a device planted there would hang or flood the reader. A
+ * missing or odd file just leaves JS frames unnamed.
  */
-static void load_perf_map(struct symbolizer *s, uint64_t pid)
+static void load_perf_map(struct symbolizer *s, const struct trace *t)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/tmp/perf-%llu.map", (unsigned long long)pid);
-	FILE *f = fopen(path, "r");
-	if (!f)
+	if (!t->js_frames)
 		return;
+	snprintf(path, sizeof(path), "/tmp/perf-%llu.map", (unsigned long long)t->pid);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != t->uid) {
+		close(fd);
+		return;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return;
+	}
 	size_t cap = 0;
 	char line[4096];
 	while (fgets(line, sizeof(line), f)) {
@@ -122,7 +140,7 @@ struct symbolizer *symbolizer_new(const struct trace *t)
 		*(void **)&s->demangle = dlsym(s->libstdcxx, "__cxa_demangle");
 	s->cache_cap = 1024;
 	s->cache = lh_calloc(s->cache_cap, sizeof(*s->cache));
-	load_perf_map(s, t->pid);
+	load_perf_map(s, t);
 	return s;
 }
 

@@ -7,6 +7,12 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
+
+/* The capacities of a trace's growing arrays while it is read. */
+struct caps {
+	size_t modules, stacks, snapshots, checks;
+};
 
 /*
  * Reads the whole trace. Only a regular file: its size bounds the memory
@@ -162,6 +168,132 @@ static bool add_leak_check(struct trace *t, const char *p, uint32_t size, uint64
 	return true;
 }
 
+/* A fuzzer cannot forge CRCs: its builds take any, to reach the records behind them. */
+static bool checksum_matches(const char *p, uint64_t n, uint32_t crc)
+{
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	(void)p;
+	(void)n;
+	(void)crc;
+	return true;
+#else
+	return (uint32_t)crc32(0, (const Bytef *)p, (uInt)n) == crc;
+#endif
+}
+
+/* Records in [off, end): applies each; false with err set on a malformed one. *off ends at the first cut record. */
+static bool read_records(struct trace *t, const char *data, size_t *off, size_t end, struct caps *caps,
+			 struct lh_error *err)
+{
+	while (*off < end) {
+		struct lh_record_header r;
+		if (end - *off < sizeof(r))
+			return true;
+		memcpy(&r, data + *off, sizeof(r));
+		if (end - *off - sizeof(r) < r.size)
+			return true; /* cut short: keep what came before */
+		const char *p = data + *off + sizeof(r);
+		bool ok = true;
+		switch (r.type) {
+		case LH_REC_MODULE: {
+			struct lh_rec_module m;
+			if (r.size < sizeof(m) || (memcpy(&m, p, sizeof(m)), sizeof(m) + m.path_len > r.size)) {
+				ok = lh_error_at(err, *off, "malformed module record");
+				break;
+			}
+			add_module(t, &m, p + sizeof(m), &caps->modules);
+			break;
+		}
+		case LH_REC_STACK:
+			ok = add_stack(t, p, r.size, *off, &caps->stacks, err);
+			break;
+		case LH_REC_SNAPSHOT:
+			ok = add_snapshot(t, p, r.size, *off, &caps->snapshots, &caps->stacks, err);
+			break;
+		case LH_REC_LEAK_CHECK:
+			ok = add_leak_check(t, p, r.size, *off, &caps->checks, err);
+			break;
+		case LH_REC_PROCESS: {
+			struct lh_rec_process pr;
+			if (r.size < sizeof(pr)) {
+				ok = lh_error_at(err, *off, "process record too short (%u bytes)", r.size);
+				break;
+			}
+			memcpy(&pr, p, sizeof(pr));
+			t->forks_untracked = pr.forks;
+			t->batches_lost = pr.batches_lost;
+			break;
+		}
+		default:
+			break; /* a newer record type: skip it */
+		}
+		if (!ok)
+			return false;
+		*off += sizeof(r) + r.size;
+	}
+	return true;
+}
+
+/*
+ * Version 4: batch by batch, each checked against its CRC before any of it
+ * is used. A batch that does not match is damage: the trace ends before it
+ * (damaged_at). One that runs past the end of the file was cut short.
+ */
+static bool read_batches(struct trace *t, const char *data, size_t size, size_t *off, struct caps *caps,
+			 struct lh_error *err)
+{
+	while (size - *off >= sizeof(struct lh_record_header) + sizeof(struct lh_rec_batch)) {
+		struct lh_record_header r;
+		struct lh_rec_batch b;
+		memcpy(&r, data + *off, sizeof(r));
+		memcpy(&b, data + *off + sizeof(r), sizeof(b));
+		size_t body = *off + sizeof(r) + sizeof(b);
+		if (r.type != LH_REC_BATCH || r.size != sizeof(b)) {
+			t->damaged_at = *off;
+			t->damage = "no batch starts there";
+			return true;
+		}
+		if (b.bytes > size - body)
+			return true; /* cut short (killed while writing it) */
+		if (!checksum_matches(data + body, b.bytes, b.crc)) {
+			t->damaged_at = *off;
+			t->damage = "the batch's checksum does not match its bytes";
+			return true;
+		}
+		size_t at = body;
+		if (!read_records(t, data, &at, body + b.bytes, caps, err))
+			return false;
+		if (at != body + b.bytes) {
+			t->damaged_at = at;
+			t->damage = "a record runs past the end of its batch";
+			return true;
+		}
+		*off = at;
+	}
+	return true;
+}
+
+/* The header's fault, or NULL if it is one this reader takes. */
+static const char *header_fault(const struct lh_trace_header *h, size_t size, char *why, size_t why_size)
+{
+	if (h->version == LH_TRACE_VERSION) {
+		struct lh_trace_header c = *h;
+		c.header_crc = 0;
+		if (!checksum_matches((const char *)&c, sizeof(c), h->header_crc))
+			return "trace header damaged (its checksum does not match)";
+	} else if (h->version != LH_TRACE_VERSION_OLDEST) {
+		snprintf(why, why_size, "unsupported trace version %u (this leakhound reads versions %d to %d)",
+			 h->version, LH_TRACE_VERSION_OLDEST, LH_TRACE_VERSION);
+		return why;
+	}
+	if (h->header_size != sizeof(*h) || h->header_size > size) {
+		snprintf(why, why_size, "corrupt trace header: header_size %u (version %u headers are %zu bytes)",
+			 h->header_size, h->version, sizeof(*h));
+		return why;
+	}
+	return NULL;
+}
+
 struct trace *trace_read(const char *path, struct lh_error *err)
 {
 	char *data = NULL;
@@ -180,62 +312,38 @@ struct trace *trace_read(const char *path, struct lh_error *err)
 		return NULL;
 	}
 	memcpy(&h, data, sizeof(h));
-	if (h.version != LH_TRACE_VERSION || h.header_size < sizeof(h) || h.header_size > size) {
+	char why[160];
+	const char *fault = header_fault(&h, size, why, sizeof(why));
+	if (fault) {
 		free(data);
-		lh_error_at(err, 8, "unsupported trace version %u (this leakhound reads version %d)", h.version,
-			    LH_TRACE_VERSION);
+		lh_error_at(err, 8, "%s", fault);
 		return NULL;
 	}
 	struct trace *t = lh_calloc(1, sizeof(*t));
+	t->version = h.version;
 	t->pid = h.pid;
 	t->start_unix_ns = h.start_unix_ns;
 	t->interval_ns = h.interval_ns;
 	t->sample_rate = h.sample_rate;
+	t->js_frames = h.version >= 4 && (h.flags & LH_TRACE_JS_FRAMES);
+	t->uid = h.version >= 4 ? h.uid : UINT32_MAX;
 	t->file_size = size;
-	size_t modules_cap = 0, stacks_cap = 0, snaps_cap = 0, checks_cap = 0;
+	struct caps caps = { 0 };
 	size_t off = h.header_size;
-	bool ok = true;
-	while (ok && off < size) {
-		struct lh_record_header r;
-		if (size - off < sizeof(r))
-			break;
-		memcpy(&r, data + off, sizeof(r));
-		if (size - off - sizeof(r) < r.size)
-			break; /* cut short: keep what came before */
-		const char *p = data + off + sizeof(r);
-		switch (r.type) {
-		case LH_REC_MODULE: {
-			struct lh_rec_module m;
-			if (r.size < sizeof(m) || (memcpy(&m, p, sizeof(m)), sizeof(m) + m.path_len > r.size)) {
-				ok = lh_error_at(err, off, "malformed module record");
-				break;
-			}
-			add_module(t, &m, p + sizeof(m), &modules_cap);
-			break;
-		}
-		case LH_REC_STACK:
-			ok = add_stack(t, p, r.size, off, &stacks_cap, err);
-			break;
-		case LH_REC_SNAPSHOT:
-			ok = add_snapshot(t, p, r.size, off, &snaps_cap, &stacks_cap, err);
-			break;
-		case LH_REC_LEAK_CHECK:
-			ok = add_leak_check(t, p, r.size, off, &checks_cap, err);
-			break;
-		default:
-			break; /* a newer record type: skip it */
-		}
-		off += sizeof(r) + r.size;
-	}
+	bool ok = h.version >= 4 ? read_batches(t, data, size, &off, &caps, err)
+				 : read_records(t, data, &off, size, &caps, err);
 	free(data);
 	if (!ok) {
 		trace_free(t);
 		return NULL;
 	}
-	t->bytes_dropped = size - LH_MIN(off, size);
+	t->bytes_dropped = t->damaged_at ? 0 : size - LH_MIN(off, size);
 	if (t->snapshot_count == 0) {
+		if (t->damaged_at)
+			lh_error_at(err, t->damaged_at, "damaged before its first snapshot: %s", t->damage);
+		else
+			lh_error_at(err, LH_NO_OFFSET, "the trace holds no snapshot (the program was killed at start-up?)");
 		trace_free(t);
-		lh_error_at(err, LH_NO_OFFSET, "the trace holds no snapshot (the program was killed at start-up?)");
 		return NULL;
 	}
 	return t;

@@ -4,10 +4,12 @@
  * time, and the results of leak checks.
  *
  * A trace cut short (the program was killed, or exited with _exit) is not
- * an error: the reader keeps every complete record, drops a partial last
- * one, and sets `complete` to false. Malformed content (bad magic, an
- * unknown version, a record that names an undefined stack, sizes that do
- * not add up) is an error with the byte offset of the bad record.
+ * an error: the reader keeps every complete batch, drops a partial last
+ * one, and sets `complete` to false. Nor is a damaged batch (version 4:
+ * its checksum does not match): the trace is read up to it and
+ * `damaged_at` says where. Malformed content (bad magic, an unknown
+ * version, a damaged header, a record that names an undefined stack, sizes
+ * that do not add up) is an error with the byte offset of the bad record.
  */
 #ifndef LH_TRACE_READER_H
 #define LH_TRACE_READER_H
@@ -65,7 +67,13 @@ struct trace {
 	struct trace_leak_check *leak_checks; /* in time order */
 	size_t leak_check_count;
 	bool complete;                /* the final snapshot (normal exit) is there */
-	uint64_t file_size, bytes_dropped; /* a partial record at the end */
+	uint64_t file_size, bytes_dropped; /* a partial batch (or record) at the end */
+	uint32_t version, uid;        /* uid of the tracked process, UINT32_MAX if unknown (version 3) */
+	bool js_frames;               /* run --js-frames: node wrote /tmp/perf-PID.map */
+	uint64_t forks_untracked;     /* children forked and not tracked (struct lh_rec_process) */
+	uint64_t batches_lost;        /* batches the tracker could not write */
+	uint64_t damaged_at;          /* 0, or the offset of the first damaged batch: the trace ends before it */
+	const char *damage;           /* what is wrong there (a static string) */
 };
 
 /* Reads path. Returns NULL with err set when the file is unreadable or malformed. */

@@ -42,10 +42,10 @@ static void record(struct bytes *b, uint32_t type, const void *payload, uint32_t
 	put(b, payload, size);
 }
 
-/* Header, stack 1, an empty snapshot. */
+/* Header, stack 1, an empty snapshot; version 2 (records without batches), which readers still take. */
 static void start_trace(struct bytes *b)
 {
-	struct lh_trace_header h = { .magic = LH_TRACE_MAGIC, .version = LH_TRACE_VERSION, .header_size = sizeof(h),
+	struct lh_trace_header h = { .magic = LH_TRACE_MAGIC, .version = LH_TRACE_VERSION_OLDEST, .header_size = sizeof(h),
 				     .pid = 42, .interval_ns = 1000000000, .max_frames = LH_TRACE_MAX_FRAMES };
 	b->len = 0;
 	put(b, &h, sizeof(h));
