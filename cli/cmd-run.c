@@ -155,6 +155,14 @@ static void set_or_unset(const char *name, bool on)
 		unsetenv(name);
 }
 
+/* FILE.exec-N of an earlier run (N < 1000, as the tracker numbers them): this run's are numbered from 1 again. */
+static void remove_earlier_images(const char *trace)
+{
+	char path[PATH_MAX + 16];
+	for (int i = 1; i < 1000 && snprintf(path, sizeof(path), "%s.exec-%d", trace, i) < (int)sizeof(path); i++)
+		unlink(path);
+}
+
 /*
  * Runs CMD in the child. If it cannot be started, errno goes to exec_errors
  * (close-on-exec, so the parent reads nothing when the exec succeeded):
@@ -289,6 +297,17 @@ static bool tell_about_trace(const struct trace *t, uint64_t trace_bytes, const 
 	if (exited && !t->complete)
 		fprintf(stderr, "leakhound: %s is INCOMPLETE although '%s' exited: it ended with _exit, or the last batch could not be written (disk full?)\n",
 			output, cmd);
+	char earlier[PATH_MAX + 16];
+	int images = 0;
+	while (snprintf(earlier, sizeof(earlier), "%s.exec-%d", output, images + 1) < (int)sizeof(earlier) &&
+	       access(earlier, F_OK) == 0)
+		images++;
+	if (images == 1)
+		fprintf(stderr, "leakhound: '%s' exec'd another program: the trace before the exec is kept apart, in %s.exec-1; %s holds the new program's\n",
+			cmd, output, output);
+	else if (images)
+		fprintf(stderr, "leakhound: '%s' exec'd %d times: the trace of each image before an exec is kept apart, in %s.exec-1 to %s.exec-%d; %s holds the last\n",
+			cmd, images, output, output, images, output);
 	if (t->forks_untracked && !children)
 		fprintf(stderr, "leakhound: '%s' forked %llu child process%s, not tracked (a daemon that forks and leaves ran on in them); use --children to track them\n",
 			cmd, (unsigned long long)t->forks_untracked, t->forks_untracked == 1 ? "" : "es");
@@ -391,6 +410,7 @@ int cmd_run(int argc, char **argv)
 	if (len < 0 || (size_t)len >= sizeof(trace))
 		return cli_usage_error("the trace path '%s' is too long", output);
 	int fd = open(trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	remove_earlier_images(trace);
 	if (fd < 0) {
 		fprintf(stderr, "leakhound: cannot write the trace '%s': %s\n", output, strerror(errno));
 		return LH_EXIT_INTERNAL;

@@ -20,7 +20,8 @@
  * and the child starts a trace and writer thread of its own, its first
  * snapshot holding what it inherited) and again from each exec. Outside
  * that mode a forked child's copy of the tracker is left alone. A program
- * that execs another image restarts its trace (the file is truncated).
+ * that execs another image keeps both traces: the earlier image's moves to
+ * FILE.exec-N (trace_writer.c, keep_earlier_image).
  * In leak-check mode forked children are not followed.
  *
  * dl_iterate_phdr is exported too, only to bracket the program's walks of

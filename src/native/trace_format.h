@@ -55,6 +55,19 @@ enum lh_record_type {
 	LH_REC_LEAK_CHECK = 4,   /* a leak check's result: struct lh_rec_leak_check + loss records */
 	LH_REC_PROCESS = 5,      /* what the tracker could not record: struct lh_rec_process */
 	LH_REC_BATCH = 6,        /* the start of a batch: struct lh_rec_batch (version 4) */
+	LH_REC_EXEC = 7,         /* the process exec'd another program: struct lh_rec_exec + path */
+};
+
+/*
+ * The last record of an image's trace when the process exec'd: written by
+ * the new image's library, which then moves this trace to PATH.exec-N (N
+ * from 1, the first image) and starts its own at PATH. The path is the new
+ * program's (/proc/self/exe), path_len bytes with no NUL.
+ */
+struct lh_rec_exec {
+	uint64_t unix_ns;        /* wall clock when the new image started */
+	uint32_t path_len;
+	uint32_t reserved;
 };
 
 /*

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
@@ -390,6 +391,26 @@ static void batch_lost(uint32_t stacks_before, struct lh_rec_process process_bef
 	batches_lost++;
 }
 
+/* Empties the buffer and starts a batch with its BATCH record (at *at, filled in by batch_seal). */
+static bool batch_begin(size_t *at)
+{
+	buf_len = 0;
+	if (!record_begin(LH_REC_BATCH, sizeof(struct lh_rec_batch)))
+		return false;
+	*at = buf_len;
+	memset(buf + buf_len, 0, sizeof(struct lh_rec_batch));
+	buf_len += sizeof(struct lh_rec_batch);
+	return true;
+}
+
+/* The batch's length and CRC-32, once its records are in the buffer. */
+static void batch_seal(size_t at)
+{
+	size_t body = at + sizeof(struct lh_rec_batch);
+	struct lh_rec_batch batch = { buf_len - body, (uint32_t)crc32(0, (const Bytef *)buf + body, (uInt)(buf_len - body)), 0 };
+	memcpy(buf + at, &batch, sizeof(batch));
+}
+
 /*
  * One batch: its BATCH record, new modules, new stacks, the process's
  * counters if they changed, a snapshot, the leak check if there is one
@@ -399,11 +420,9 @@ static void write_batch(uint32_t flags, const struct leak_result *leaks)
 {
 	uint32_t stacks_before = stacks_written;
 	struct lh_rec_process process_before = process_written;
-	buf_len = 0;
-	if (!record_begin(LH_REC_BATCH, sizeof(struct lh_rec_batch)))
+	size_t batch_at;
+	if (!batch_begin(&batch_at))
 		return;
-	size_t batch_at = buf_len;
-	buf_len += sizeof(struct lh_rec_batch);
 	uint32_t count = tracker_stack_count();
 	add_modules_if_changed();
 	add_new_stacks(count);
@@ -411,9 +430,7 @@ static void write_batch(uint32_t flags, const struct leak_result *leaks)
 	add_snapshot(count, flags);
 	if (leaks)
 		add_leak_check(leaks);
-	size_t body = batch_at + sizeof(struct lh_rec_batch);
-	struct lh_rec_batch batch = { buf_len - body, (uint32_t)crc32(0, (const Bytef *)buf + body, (uInt)(buf_len - body)), 0 };
-	memcpy(buf + batch_at, &batch, sizeof(batch));
+	batch_seal(batch_at);
 	if (!append(buf, buf_len, 0))
 		batch_lost(stacks_before, process_before); /* disk full, or no descriptor: the next batch tries again */
 }
@@ -447,6 +464,47 @@ static void write_batch_with_leak_check(void)
 	leak_scan_free(&r);
 }
 
+/*
+ * exec keeps the pid, and the new image's library starts again. A trace at
+ * our path whose header has our pid was written by the image before the
+ * exec (run, and a followed fork, create the file empty): it is kept whole
+ * and apart. An EXEC record naming the new program ends it, and it moves
+ * to PATH.exec-N (N = 1 for the first image). Caller holds write_lock.
+ */
+static void keep_earlier_image(void)
+{
+	int fd = open(trace_path, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	struct lh_trace_header h;
+	int rfd = open(trace_path, O_RDONLY | O_CLOEXEC);
+	bool earlier = rfd >= 0 && pread(rfd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
+		       !memcmp(h.magic, LH_TRACE_MAGIC, 8) && h.pid == (uint64_t)getpid();
+	if (rfd >= 0)
+		close(rfd);
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe));
+	size_t at;
+	if (earlier && h.version == LH_TRACE_VERSION && n > 0 && batch_begin(&at) &&
+	    record_begin(LH_REC_EXEC, sizeof(struct lh_rec_exec) + (size_t)n)) {
+		struct lh_rec_exec e = { now_ns(CLOCK_REALTIME), (uint32_t)n, 0 };
+		buf_put(&e, sizeof(e));
+		buf_put(exe, (size_t)n);
+		buf_pad();
+		batch_seal(at);
+		write_all(fd, buf, buf_len);
+	}
+	close(fd);
+	for (int i = 1; earlier && i < 1000; i++) {
+		char moved[sizeof(trace_path) + 16];
+		snprintf(moved, sizeof(moved), "%s.exec-%d", trace_path, i);
+		if (access(moved, F_OK) != 0) {
+			rename(trace_path, moved);
+			break;
+		}
+	}
+}
+
 bool trace_writer_open(const char *path, uint64_t interval, uint32_t flags)
 {
 	size_t len = strlen(path), at = 0;
@@ -476,6 +534,7 @@ bool trace_writer_open(const char *path, uint64_t interval, uint32_t flags)
 	h.header_crc = (uint32_t)crc32(0, (const Bytef *)&h, sizeof(h));
 	lock_for_batch();
 	trace_header_flags = flags;
+	keep_earlier_image();
 	bool ok = append((const char *)&h, sizeof(h), O_CREAT | O_TRUNC);
 	if (ok) {
 		opened = true;

@@ -123,6 +123,9 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 	if (t->batches_lost)
 		fprintf(out, "  %llu batches could not be written (disk full, or no file descriptor left): their snapshots are missing\n",
 			(unsigned long long)t->batches_lost);
+	if (t->exec_path)
+		fprintf(out, "  then it exec'd %s: this image's trace ends there (the new one's is the file it was moved from)\n",
+			t->exec_path);
 	if (t->forks_untracked)
 		fprintf(out, "  the program forked %llu children, not tracked (run --children tracks them)\n",
 			(unsigned long long)t->forks_untracked);
@@ -228,6 +231,8 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	t->damaged_at ? jw_uint(&w, t->damaged_at) : jw_null(&w);
 	jw_key_uint(&w, "batches_lost", t->batches_lost);
 	jw_key_uint(&w, "forks_untracked", t->forks_untracked);
+	jw_key(&w, "exec");
+	t->exec_path ? jw_string(&w, t->exec_path) : jw_null(&w);
 	jw_key_double(&w, "duration_s", g->duration_s);
 	jw_key_double(&w, "interval_s", (double)t->interval_ns / 1e9);
 	jw_key_uint(&w, "snapshots", t->snapshot_count);

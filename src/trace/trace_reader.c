@@ -224,6 +224,18 @@ static bool read_records(struct trace *t, const char *data, size_t *off, size_t 
 			t->batches_lost = pr.batches_lost;
 			break;
 		}
+		case LH_REC_EXEC: {
+			struct lh_rec_exec e;
+			if (r.size < sizeof(e) || (memcpy(&e, p, sizeof(e)), sizeof(e) + e.path_len > r.size)) {
+				ok = lh_error_at(err, *off, "malformed exec record");
+				break;
+			}
+			free(t->exec_path);
+			t->exec_path = lh_malloc(e.path_len + 1);
+			memcpy(t->exec_path, p + sizeof(e), e.path_len);
+			t->exec_path[e.path_len] = 0;
+			break;
+		}
 		default:
 			break; /* a newer record type: skip it */
 		}
@@ -362,6 +374,7 @@ void trace_free(struct trace *t)
 	for (size_t i = 0; i < t->leak_check_count; i++)
 		free(t->leak_checks[i].records);
 	free(t->leak_checks);
+	free(t->exec_path);
 	free(t->modules);
 	free(t->stacks);
 	free(t->snapshots);

@@ -74,6 +74,7 @@ struct trace {
 	uint64_t batches_lost;        /* batches the tracker could not write */
 	uint64_t damaged_at;          /* 0, or the offset of the first damaged batch: the trace ends before it */
 	const char *damage;           /* what is wrong there (a static string) */
+	char *exec_path;              /* the program this one exec'd (the trace ends there), or NULL */
 };
 
 /* Reads path. Returns NULL with err set when the file is unreadable or malformed. */
