@@ -912,13 +912,19 @@ static inline struct unwind_memo_entry *memo_set(struct unwind_memo *memo, uintp
 _Static_assert((UNWIND_MEMO_SETS & (UNWIND_MEMO_SETS - 1)) == 0 && UNWIND_MEMO_SETS <= 1u << 31,
 	       "memo_set() masks bits 32 and up of the hash");
 
-/* A way of the set to fill: an empty one, else the memo's next victim. */
+/*
+ * A way of the set to fill: an empty one, else one at random. Not in
+ * turn: callers that share a start and come round in a cycle longer than
+ * the ways (a loop over more sites than that at one stack depth) would
+ * each evict the next one's walk and never hit.
+ */
 static inline struct unwind_memo_entry *memo_victim(struct unwind_memo *memo, struct unwind_memo_entry *set)
 {
 	for (unsigned w = 0; w < UNWIND_MEMO_WAYS; w++)
 		if (!set[w].value)
 			return &set[w];
-	return &set[memo->victim++ % UNWIND_MEMO_WAYS];
+	memo->victim = memo->victim * 1664525u + 1013904223u;
+	return &set[(memo->victim >> 16) % UNWIND_MEMO_WAYS];
 }
 
 /* Whether e is a walk from this start whose words are all unchanged. */
@@ -1075,7 +1081,9 @@ int unwind_walk(uintptr_t *pcs, int max, uintptr_t pc, uintptr_t sp, uintptr_t r
 			}
 		}
 		struct unwind_memo_entry *e = memo_victim(memo, set);
-		*e = (struct unwind_memo_entry){ .pc = pc, .sp = sp, .rbp = rbp, .hi = hi, .generation = generation };
+		/* Field by field: the word arrays (a KiB) are written as the walk uses them. */
+		e->pc = pc, e->sp = sp, e->rbp = rbp, e->hi = hi, e->generation = generation;
+		e->value = e->words = e->rbp_used = 0;
 		fill.e = e;
 	}
 	int n = walk_frames(pcs, max, pc, sp, rbp, hi, &fill);

@@ -42,8 +42,8 @@ int unwind_backtrace(uintptr_t *pcs, int max);
  * handed to libunwind, or using more than UNWIND_MEMO_WORDS words are not
  * memoised.
  */
-#define UNWIND_MEMO_SETS 64
-#define UNWIND_MEMO_WAYS 4
+#define UNWIND_MEMO_SETS 32
+#define UNWIND_MEMO_WAYS 16
 #define UNWIND_MEMO_WORDS 66            /* a return address and a saved rbp for each of 32 frames, and 2 more */
 
 struct unwind_memo_entry {
@@ -59,7 +59,7 @@ struct unwind_memo {
 	struct unwind_memo_entry slot[UNWIND_MEMO_SETS * UNWIND_MEMO_WAYS];
 	struct unwind_memo_entry *filling; /* the entry of the last walk, until its value is attached */
 	uint32_t found;                 /* the last capture's memoised value, or 0 */
-	uint32_t victim;                /* the way a full set gives up next */
+	uint32_t victim;                /* random state: the way a full set gives up */
 };
 
 /*
