@@ -44,7 +44,9 @@
  * used, where an address map cost a hash probe and a lock per event (a
  * fifth of a malloc/free pair). The header is written on every block,
  * counted or not, since free cannot otherwise tell whether to strip it;
- * the cost is 16 bytes a block. A block that did not come from the shims
+ * the cost is 16 bytes a block. When sampling (`run --sample-rate`), a
+ * block that is not sampled is glibc's as it is, with no header, and is
+ * freed as glibc's own blocks are. A block that did not come from the shims
  * (glibc's own before our symbols were bound, code calling __libc_malloc)
  * is told apart by the cookie: a hash of the pointer with a per-process
  * random secret, with bit 31 set; the 4 bytes before a glibc pointer are
@@ -215,20 +217,36 @@ static inline void *write_header(char *p, size_t size, uint32_t meta)
 	return p;
 }
 
-/* The block of size bytes at base + 2^shift, charged to the calling stack if this thread records now. */
-static inline void *label(void *base, unsigned shift, size_t size)
+/*
+ * The block of size bytes at base + 2^shift, charged to the calling stack
+ * if this thread records now, unless sampling left it out (`skip`).
+ */
+static inline void *label(void *base, unsigned shift, size_t size, bool skip)
 {
 	char *p = (char *)base + ((size_t)1 << shift);
 	uint32_t meta = shift << META_SHIFT_POS;
-	if (enter()) {
-		if (tracker_sampled(size)) /* sampling: an unsampled block stays "not counted" */
-			meta |= charge(p, size);
+	if (!skip && enter()) {
+		meta |= charge(p, size);
 		leave();
 	}
 	return write_header(p, size, meta);
 }
 
-static void *plain_malloc(size_t size)
+/*
+ * Sampling (tracker.h): true when an allocation of size bytes is not to be
+ * charged (not sampled, or not recorded at all). The shims then hand it to
+ * glibc as it is, with no header: free tells such a block apart by its
+ * cookie, as it does glibc's own, and hands it back untouched. So the
+ * unsampled path is the countdown and glibc's call, and its blocks keep
+ * glibc's size classes. Always false when not sampling.
+ */
+static inline bool sampling_skips(size_t size)
+{
+	return __builtin_expect(tracker_sample_rate != 0, 0) && !(tracking && !guard && tracker_sampled(size));
+}
+
+/* A block with a header, charged if this thread records now (sampling: already decided to be). */
+static void *headed_malloc(size_t size)
 {
 	size_t total;
 	if (__builtin_add_overflow(size, HEADER, &total)) {
@@ -236,7 +254,14 @@ static void *plain_malloc(size_t size)
 		return NULL;
 	}
 	void *base = __libc_malloc(total);
-	return base ? label(base, PLAIN_SHIFT, size) : NULL;
+	return base ? label(base, PLAIN_SHIFT, size, false) : NULL;
+}
+
+static void *plain_malloc(size_t size)
+{
+	if (sampling_skips(size))
+		return __libc_malloc(size);
+	return headed_malloc(size);
 }
 
 /*
@@ -282,8 +307,18 @@ static void *plain_realloc(void *old, size_t size)
 {
 	if (!old)
 		return plain_malloc(size);
-	if (!has_header(old))
-		return __libc_realloc(old, size); /* glibc's own block stays glibc's */
+	if (!has_header(old)) {
+		/* glibc's own block stays glibc's; when sampling (an unsampled block), unless the new one is sampled */
+		if (size == 0 || sampling_skips(size) || !tracker_sample_rate)
+			return __libc_realloc(old, size);
+		void *p = headed_malloc(size);
+		if (!p)
+			return NULL; /* the old block stays as it was */
+		size_t usable = glibc_usable(old);
+		memcpy(p, old, usable < size ? usable : size);
+		__libc_free(old);
+		return p;
+	}
 	if (size == 0) { /* glibc: frees and returns NULL */
 		plain_free(old);
 		return NULL;
@@ -311,7 +346,7 @@ static void *plain_realloc(void *old, size_t size)
 	}
 	if (was.meta & META_COUNTED)
 		uncount(old, was.size, was.meta, true);
-	return label(base, PLAIN_SHIFT, size);
+	return label(base, PLAIN_SHIFT, size, sampling_skips(size)); /* the header moved with it: kept, uncounted if unsampled */
 }
 
 /*
@@ -333,13 +368,15 @@ static void *plain_aligned(size_t alignment, size_t size, size_t room)
 		while (a < alignment)
 			a <<= 1;
 	}
+	if (sampling_skips(size))
+		return __libc_memalign(a, room);
 	size_t total;
 	if (__builtin_add_overflow(room, a, &total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
 	void *base = __libc_memalign(a, total);
-	return base ? label(base, (unsigned)__builtin_ctzl(a), size) : NULL;
+	return base ? label(base, (unsigned)__builtin_ctzl(a), size, false) : NULL;
 }
 
 /* ---- leak-check mode: the leak heap ---- */
@@ -427,12 +464,14 @@ EXPORT void *calloc(size_t count, size_t size)
 	}
 	if (leak_heap_serves())
 		return leak_alloc(bytes, 16); /* already zero */
+	if (sampling_skips(bytes))
+		return __libc_calloc(1, bytes);
 	if (__builtin_add_overflow(bytes, HEADER, &total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
 	void *base = __libc_calloc(1, total);
-	return base ? label(base, PLAIN_SHIFT, bytes) : NULL;
+	return base ? label(base, PLAIN_SHIFT, bytes, false) : NULL;
 }
 
 EXPORT void free(void *p)

@@ -91,6 +91,20 @@ if command -v go >/dev/null; then
 	grep -q "Period: 524288" "$TEST_TMP/out" || fail "pprof period of a sampled trace: $(head -5 "$TEST_TMP/out")"
 fi
 
+# The allocation API's own checks (alignment, errno, usable sizes, realloc keeping contents,
+# glibc's blocks) hold when some blocks are sampled (with a header) and others are glibc's
+# as they are, realloc moving blocks between the two: rates of 1 byte (all but size 0
+# sampled), 256 and 64K.
+build_native alloc_api alloc_api.c
+rc=0
+"$TEST_TMP/alloc_api" >"$TEST_TMP/api.out" || rc=$?
+[ $rc -eq 5 ] || fail "alloc_api itself exits $rc, not 5"
+for rate in 1 256 64K; do
+	expect_status 5 "$LEAKHOUND" run -q --sample-rate $rate -o "$TEST_TMP/api.lhtrace" -- "$TEST_TMP/alloc_api"
+	cmp -s "$TEST_TMP/api.out" "$TEST_TMP/out" || fail "alloc_api at --sample-rate $rate: $(diff "$TEST_TMP/api.out" "$TEST_TMP/out")"
+	expect_status 0 "$LEAKHOUND" report --json "$TEST_TMP/api.lhtrace"
+done
+
 expect_status 3 "$LEAKHOUND" run --sample-rate 4K --leak-check -- true
 grep -q "do not go together" "$TEST_TMP/err" || fail "--sample-rate with --leak-check: $(cat "$TEST_TMP/err")"
 expect_status 3 "$LEAKHOUND" run --sample-rate 0 -- true
