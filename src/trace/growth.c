@@ -109,7 +109,7 @@ static void site_of(const struct trace_stack *st, struct symbolizer *sym, uint32
 		    const struct sym_frame **frame, char *key, size_t key_size)
 {
 	uint32_t i = 0;
-	while (i < st->frame_count && symbolizer_lookup(sym, st->frames[i])->runtime)
+	while (i < st->frame_count && symbolizer_is_runtime(sym, st->frames[i]))
 		i++;
 	if (i == st->frame_count)
 		i = 0; /* all runtime (libc allocating for itself): the innermost frame */

@@ -1,5 +1,13 @@
 /*
  * symbolize.c - see symbolize.h.
+ *
+ * Each module's ELF symbol table is read once into an array sorted by
+ * address and binary-searched: libdwfl's dwfl_module_addrinfo scans every
+ * symbol at each call, and node's executable (no DWARF, 100k+ symbols) made
+ * that most of report's time (2.6 s on a few-MB node trace). DWARF lookups
+ * stay libdw's; callers that only need to know whether a frame is in the
+ * runtime ask symbolizer_is_runtime(), which reads the trace's module list
+ * and no debug information.
  */
 #include "symbolize.h"
 
@@ -19,8 +27,24 @@ struct cached {
 	struct sym_frame *frame; /* its own allocation, so results never move */
 };
 
+/* A function symbol of a module: [start, end) at run-time addresses. */
+struct func_symbol {
+	uint64_t start, end;
+	const char *name;
+	int rank;                 /* binding: 0 global, 1 weak, 2 local (libdwfl's preference at one address) */
+};
+
+/* A module's function symbols, sorted by start (then rank). */
+struct module_symbols {
+	Dwfl_Module *mod;
+	struct func_symbol *syms;
+	size_t count;
+};
+
 struct symbolizer {
 	const struct trace *trace;
+	struct module_symbols *modsyms;
+	size_t modsym_count, modsym_cap;
 	Dwfl *dwfl;
 	struct strmap strings;
 	struct cached *cache;
@@ -163,6 +187,65 @@ static const char *demangled(struct symbolizer *s, const char *name)
 	return out;
 }
 
+static int by_symbol_start(const void *a, const void *b)
+{
+	const struct func_symbol *x = a, *y = b;
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+/* The sorted function symbols of mod, read on first use. */
+static const struct module_symbols *module_symbols(struct symbolizer *s, Dwfl_Module *mod)
+{
+	for (size_t i = 0; i < s->modsym_count; i++)
+		if (s->modsyms[i].mod == mod)
+			return &s->modsyms[i];
+	lh_grow((void **)&s->modsyms, &s->modsym_cap, s->modsym_count + 1, sizeof(*s->modsyms));
+	struct module_symbols *m = &s->modsyms[s->modsym_count++];
+	*m = (struct module_symbols){ mod, NULL, 0 };
+	int n = dwfl_module_getsymtab(mod);
+	size_t cap = 0;
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *name = dwfl_module_getsym_info(mod, i, &sym, &addr, NULL, NULL, NULL);
+		int type = GELF_ST_TYPE(sym.st_info), bind = GELF_ST_BIND(sym.st_info);
+		if (!name || !*name || sym.st_size == 0 || (type != STT_FUNC && type != STT_GNU_IFUNC))
+			continue;
+		lh_grow((void **)&m->syms, &cap, m->count + 1, sizeof(*m->syms));
+		m->syms[m->count++] = (struct func_symbol){ addr, addr + sym.st_size, name,
+							    bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2 };
+	}
+	if (m->count)
+		qsort(m->syms, m->count, sizeof(*m->syms), by_symbol_start);
+	return m;
+}
+
+/* The function symbol holding pc, by binary search; NULL if none (then libdwfl's own lookup decides). */
+static const char *symtab_function(struct symbolizer *s, Dwfl_Module *mod, uint64_t pc)
+{
+	const struct module_symbols *m = module_symbols(s, mod);
+	size_t lo = 0, hi = m->count;
+	while (lo < hi) { /* the first symbol starting after pc */
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->syms[mid].start <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Back over the symbols starting at or before pc: the nearest that holds it, the preferred of its address. */
+	for (size_t i = lo, tries = 0; i > 0 && tries < 16; i--, tries++) {
+		const struct func_symbol *f = &m->syms[i - 1];
+		if (pc < f->end) {
+			while (i > 1 && m->syms[i - 2].start == f->start)
+				f = &m->syms[--i - 1];
+			return f->name;
+		}
+	}
+	return NULL;
+}
+
 /* The innermost function (inlined or not) at pc from DWARF, or NULL. */
 static const char *dwarf_function(Dwfl_Module *mod, Dwarf_Addr pc)
 {
@@ -206,6 +289,8 @@ static void resolve(struct symbolizer *s, uint64_t ret, struct sym_frame *f)
 		return;
 	}
 	const char *name = dwarf_function(mod, pc);
+	if (!name)
+		name = symtab_function(s, mod, pc);
 	if (!name) {
 		GElf_Off off;
 		GElf_Sym sym;
@@ -263,6 +348,12 @@ const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t ret)
 	return s->cache[i].frame;
 }
 
+bool symbolizer_is_runtime(struct symbolizer *s, uint64_t ret)
+{
+	const struct trace_module *tm = trace_module_of(s->trace, ret ? ret - 1 : 0);
+	return tm && is_runtime_module(base_name(tm->path));
+}
+
 const char *symbolizer_build_id(struct symbolizer *s, const struct trace_module *m)
 {
 	Dwfl_Module *mod = s->dwfl && m->hi > m->lo ? dwfl_addrmodule(s->dwfl, m->lo) : NULL;
@@ -290,6 +381,9 @@ void symbolizer_free(struct symbolizer *s)
 	if (s->libstdcxx)
 		dlclose(s->libstdcxx);
 	strmap_free(&s->strings);
+	for (size_t i = 0; i < s->modsym_count; i++)
+		free(s->modsyms[i].syms);
+	free(s->modsyms);
 	for (size_t i = 0; i < s->jit_count; i++)
 		free(s->jit[i].name);
 	free(s->jit);

@@ -46,6 +46,8 @@ const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t return_
  * (a different name at that address) or has none. Lives as long as s.
  */
 const char *symbolizer_build_id(struct symbolizer *s, const struct trace_module *m);
+/* symbolizer_lookup(s, ret)->runtime without resolving the frame (no debug information read). */
+bool symbolizer_is_runtime(struct symbolizer *s, uint64_t return_address);
 void symbolizer_free(struct symbolizer *s);
 
 #endif
