@@ -24,6 +24,7 @@
  * FILE.exec-N (trace_writer.c, keep_earlier_image).
  * In leak-check mode forked children are not followed.
  *
+ * dlclose is exported too, to write a batch before an object goes away.
  * dl_iterate_phdr is exported too, only to bracket the program's walks of
  * the loader's list as the tracker brackets its own: fork() waits for
  * every walk to end, so no child starts with that list locked.
@@ -595,6 +596,30 @@ EXPORT int dl_iterate_phdr(phdr_callback callback, void *data)
 	int rc = walk(callback, data);
 	unwind_loader_walk_end();
 	return rc;
+}
+
+/*
+ * dlclose: the trace gets a batch first (trace_writer_before_unload), so
+ * the stacks captured in the object are written while its module record
+ * is current: another object dlopen'd later at its addresses does not take
+ * its frames.
+ */
+EXPORT int dlclose(void *handle)
+{
+	static int (*_Atomic glibc_dlclose)(void *);
+	int (*close_it)(void *) = atomic_load_explicit(&glibc_dlclose, memory_order_acquire);
+	if (!close_it) {
+		close_it = (int (*)(void *))dlsym(RTLD_NEXT, "dlclose");
+		if (!close_it)
+			return -1;
+		atomic_store_explicit(&glibc_dlclose, close_it, memory_order_release);
+	}
+	if (tracking && !guard && getpid() == tracked_pid) {
+		guard = 1;
+		trace_writer_before_unload();
+		guard = 0;
+	}
+	return close_it(handle);
 }
 
 /* ---- start-up, exit, fork ---- */

@@ -654,6 +654,14 @@ void trace_writer_count_fork(void)
 	atomic_fetch_add(&forks_untracked, 1);
 }
 
+void trace_writer_before_unload(void)
+{
+	lock_for_batch();
+	if (opened && !finished)
+		write_batch(0, NULL);
+	unlock_for_batch();
+}
+
 void trace_writer_enable_leak_check(void (*stop_tracking)(void))
 {
 	leak_stop_tracking = stop_tracking;

@@ -37,6 +37,13 @@ void trace_writer_finish(void);
 void trace_writer_fork_prepare(void);
 void trace_writer_fork_done(void);
 bool trace_writer_restart(const char *path);
+/*
+ * Before a dlclose: a batch now, so that every stack captured while the
+ * object was mapped is written with a module list that holds it (readers
+ * give modules a lifetime from those lists; an object loaded later at the
+ * same addresses is another module).
+ */
+void trace_writer_before_unload(void);
 /* A forked child that does not track: it lets go of the parent's descriptor. */
 void trace_writer_child_untracked(void);
 /* A child was forked and runs untracked: the trace says so (struct lh_rec_process). */

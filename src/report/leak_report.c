@@ -114,7 +114,7 @@ static void print_stack(FILE *out, const struct trace *t, uint32_t id, struct sy
 	}
 	for (uint32_t i = 0; i < st->frame_count; i++) {
 		const struct sym_frame *f = symbolizer_lookup(sym, st->frames[i]);
-		print_frame(out, i == 0, st->frames[i], f);
+		print_frame(out, i == 0, trace_real_address(t, st->frames[i]), f);
 		if (f->function && !strcmp(f->function, "main"))
 			break; /* Memcheck hides the frames below main */
 	}
@@ -229,7 +229,7 @@ static void json_frames(struct json_writer *w, const struct trace *t, uint32_t i
 		const struct sym_frame *f = symbolizer_lookup(sym, st->frames[i]);
 		char text[64];
 		jw_object_begin(w);
-		snprintf(text, sizeof(text), "%#llx", (unsigned long long)st->frames[i]);
+		snprintf(text, sizeof(text), "%#llx", (unsigned long long)trace_real_address(t, st->frames[i]));
 		jw_key_string(w, "address", text);
 		if (!f->function) /* a name is always there: module+offset without a symbol */
 			snprintf(text, sizeof(text), "%s+%#llx", f->module ? f->module : "?",

@@ -182,11 +182,11 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 	leak_print_checks(out, t, r->sym, r->leak_kinds);
 }
 
-static void json_frame(struct json_writer *w, uint64_t ret, const struct sym_frame *f)
+static void json_frame(struct json_writer *w, const struct trace *t, uint64_t ret, const struct sym_frame *f)
 {
 	char hex[32];
 	jw_object_begin(w);
-	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)ret);
+	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)trace_real_address(t, ret));
 	jw_key_string(w, "address", hex);
 	jw_key(w, "function");
 	f && f->function ? jw_string(w, f->function) : jw_null(w);
@@ -255,7 +255,7 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 		jw_key_bool(&w, "stack_table_full", s->table_full);
 		jw_key(&w, "site");
 		if (s->site)
-			json_frame(&w, s->site_address, s->site);
+			json_frame(&w, t, s->site_address, s->site);
 		else
 			jw_null(&w);
 		json_counts(&w, &s->c);
@@ -270,7 +270,7 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 			jw_key(&w, "frames");
 			jw_array_begin(&w);
 			for (uint32_t k = 0; k < st->frame_count; k++)
-				json_frame(&w, st->frames[k], symbolizer_lookup(r->sym, st->frames[k]));
+				json_frame(&w, t, st->frames[k], symbolizer_lookup(r->sym, st->frames[k]));
 			jw_array_end(&w);
 			jw_object_end(&w);
 		}

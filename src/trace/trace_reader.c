@@ -57,17 +57,57 @@ static bool read_file(const char *path, char **data, size_t *size, struct lh_err
 	return true;
 }
 
+/* A module of the current list (a run of MODULE records is a whole list: the writer writes all of them). */
 static void add_module(struct trace *t, const struct lh_rec_module *m, const char *path, size_t *cap)
 {
+	if (!t->in_module_list)
+		t->module_lists++;
+	t->in_module_list = true;
 	for (size_t i = 0; i < t->module_count; i++)
-		if (t->modules[i].bias == m->bias && t->modules[i].lo == m->lo &&
-		    strlen(t->modules[i].path) == m->path_len && !memcmp(t->modules[i].path, path, m->path_len))
+		if (t->modules[i].bias == m->bias && t->modules[i].lo == m->lo && t->modules[i].hi == m->hi &&
+		    strlen(t->modules[i].path) == m->path_len && !memcmp(t->modules[i].path, path, m->path_len)) {
+			t->modules[i].last_list = t->module_lists;
 			return;
+		}
 	lh_grow((void **)&t->modules, cap, t->module_count + 1, sizeof(*t->modules));
 	char *p = lh_malloc(m->path_len + 1);
 	memcpy(p, path, m->path_len);
 	p[m->path_len] = 0;
-	t->modules[t->module_count++] = (struct trace_module){ p, m->bias, m->lo, m->hi, (m->flags & LH_MODULE_MAIN) != 0 };
+	t->modules[t->module_count++] = (struct trace_module){ p, m->bias, m->lo, m->hi, (m->flags & LH_MODULE_MAIN) != 0,
+							       t->module_lists, t->module_lists, 0 };
+}
+
+/*
+ * Modules unloaded and replaced at overlapping addresses: each earlier one
+ * moves by its own multiple of 2^48, with the frames in it of the stacks
+ * written while it was mapped (struct trace_module).
+ */
+static void separate_reused_addresses(struct trace *t)
+{
+	uint64_t moved = 0;
+	for (size_t i = 0; i < t->module_count; i++) {
+		struct trace_module *a = &t->modules[i];
+		bool replaced = false;
+		for (size_t j = 0; j < t->module_count && !replaced; j++) {
+			const struct trace_module *b = &t->modules[j];
+			replaced = j != i && !b->shift && b->first_list > a->last_list && b->lo < a->hi && a->lo < b->hi;
+		}
+		if (!replaced || moved >= 0xfffe)
+			continue;
+		uint64_t shift = ++moved << 48, lo = a->lo, hi = a->hi;
+		for (size_t k = 0; k < t->stack_count; k++) {
+			struct trace_stack *st = &t->stacks[k];
+			if (!st->defined || st->module_list < a->first_list || st->module_list > a->last_list)
+				continue;
+			for (uint32_t f = 0; f < st->frame_count; f++)
+				if (st->frames[f] - 1 >= lo && st->frames[f] - 1 < hi) /* the call is inside: frame - 1 */
+					st->frames[f] += shift;
+		}
+		a->shift = shift;
+		a->bias += shift;
+		a->lo += shift;
+		a->hi += shift;
+	}
 }
 
 static bool add_stack(struct trace *t, const char *p, uint32_t size, uint64_t off, size_t *cap, struct lh_error *err)
@@ -92,6 +132,7 @@ static bool add_stack(struct trace *t, const char *p, uint32_t size, uint64_t of
 	if (st->defined)
 		return lh_error_at(err, off, "stack %u defined twice", s.id);
 	st->defined = true;
+	st->module_list = t->module_lists;
 	st->frame_count = s.frame_count;
 	st->frames = lh_malloc((size_t)s.frame_count * 8 + 1);
 	memcpy(st->frames, p + sizeof(s), (size_t)s.frame_count * 8);
@@ -194,6 +235,8 @@ static bool read_records(struct trace *t, const char *data, size_t *off, size_t 
 			return true; /* cut short: keep what came before */
 		const char *p = data + *off + sizeof(r);
 		bool ok = true;
+		if (r.type != LH_REC_MODULE)
+			t->in_module_list = false;
 		switch (r.type) {
 		case LH_REC_MODULE: {
 			struct lh_rec_module m;
@@ -350,6 +393,7 @@ struct trace *trace_read(const char *path, struct lh_error *err)
 		return NULL;
 	}
 	t->bytes_dropped = t->damaged_at ? 0 : size - LH_MIN(off, size);
+	separate_reused_addresses(t);
 	if (t->snapshot_count == 0) {
 		if (t->damaged_at)
 			lh_error_at(err, t->damaged_at, "damaged before its first snapshot: %s", t->damage);
@@ -393,6 +437,12 @@ struct trace_sample trace_stack_at(const struct trace *t, uint32_t id, uint32_t 
 	if (i == 0)
 		return (struct trace_sample){ .snapshot = snap };
 	return st->samples[i - 1];
+}
+
+uint64_t trace_real_address(const struct trace *t, uint64_t addr)
+{
+	const struct trace_module *m = addr >> 48 ? trace_module_of(t, addr) : NULL;
+	return m ? addr - m->shift : addr;
 }
 
 const struct trace_module *trace_module_of(const struct trace *t, uint64_t addr)

@@ -17,10 +17,21 @@
 #include "../common/error.h"
 #include "../native/trace_format.h"
 
+/*
+ * A module's lifetime is the module lists it was in (the writer writes the
+ * whole list whenever it changed, and a batch at each dlclose). A module
+ * unloaded and replaced by another at overlapping addresses is moved, with
+ * the frames of the stacks captured while it was mapped, by `shift` (a
+ * multiple of 2^48, above every user address), so that every address
+ * names one module and each stack is symbolized against the modules mapped
+ * when it was captured. trace_real_address() undoes the move for display.
+ */
 struct trace_module {
 	char *path;
-	uint64_t bias, lo, hi;
+	uint64_t bias, lo, hi;        /* shifted */
 	bool main;
+	uint32_t first_list, last_list; /* the module lists it was in */
+	uint64_t shift;
 };
 
 /* A stack's cumulative counters as of one snapshot. */
@@ -33,6 +44,7 @@ struct trace_sample {
 
 struct trace_stack {
 	bool defined;
+	uint32_t module_list;         /* the module list current when it was written */
 	uint32_t frame_count;
 	uint64_t *frames;             /* return addresses, innermost first */
 	struct trace_sample *samples; /* in snapshot order, only where it changed */
@@ -75,6 +87,8 @@ struct trace {
 	uint64_t damaged_at;          /* 0, or the offset of the first damaged batch: the trace ends before it */
 	const char *damage;           /* what is wrong there (a static string) */
 	char *exec_path;              /* the program this one exec'd (the trace ends there), or NULL */
+	uint32_t module_lists;        /* module lists read so far (while reading: the current one) */
+	bool in_module_list;          /* while reading: the last record was a module */
 };
 
 /* Reads path. Returns NULL with err set when the file is unreadable or malformed. */
@@ -90,5 +104,8 @@ struct trace_sample trace_stack_at(const struct trace *t, uint32_t id, uint32_t 
 
 /* The module holding addr, or NULL. */
 const struct trace_module *trace_module_of(const struct trace *t, uint64_t addr);
+
+/* The address the process saw for a frame (a moved module's shift undone). */
+uint64_t trace_real_address(const struct trace *t, uint64_t addr);
 
 #endif
