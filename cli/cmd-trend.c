@@ -32,6 +32,7 @@ static struct heap_snapshot *load_series(char **paths, size_t n, struct trend *t
 struct series_options {
 	bool json;
 	size_t top;
+	const char *warmup;
 	struct leak_thresholds th;
 };
 
@@ -49,7 +50,10 @@ static const char series_usage[] =
 	"\n"
 	"check thresholds (a series must grow in every interval, and by at least):\n"
 	"  --handle-edges N      (Handle scope) / (Global handles) edges (default 1000)\n"
-	"  --class-objects N     live objects of one class (default 1000, and 10% of its first count)\n"
+	"  --min-objects N       objects of one holder group (class + retainer path), over the\n"
+	"                        judged intervals, with half of it objects created then and still\n"
+	"                        alive at the end (default 20)\n"
+	"  --warmup N|auto       first intervals not judged (auto: 1 with 4 intervals or more, else 0)\n"
 	"  --detached-nodes N    detached native nodes (default 100)\n"
 	"  --string-bytes N      bytes of strings (default 1048576)\n";
 
@@ -61,11 +65,20 @@ static int parse_series_options(int argc, char **argv, struct series_options *o,
 		{ "json", CLI_FLAG, &o->json, NULL },
 		{ "top", CLI_COUNT, &o->top, NULL },
 		{ "handle-edges", CLI_NUMBER, &o->th.handle_edges, NULL },
-		{ "class-objects", CLI_NUMBER, &o->th.class_objects, NULL },
+		{ "min-objects", CLI_NUMBER, &o->th.min_objects, NULL },
+		{ "warmup", CLI_STRING, &o->warmup, NULL },
 		{ "detached-nodes", CLI_NUMBER, &o->th.detached_nodes, NULL },
 		{ "string-bytes", CLI_BYTES, &o->th.string_bytes, NULL },
 	};
-	return cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), series_usage, min_args, max_args, first);
+	int status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), series_usage, min_args, max_args, first);
+	if (status >= 0 || !o->warmup || !strcmp(o->warmup, "auto"))
+		return status;
+	char *end;
+	unsigned long v = strtoul(o->warmup, &end, 10);
+	if (end == o->warmup || *end || o->warmup[0] == '-' || v > 1000)
+		return cli_usage_error("--warmup expects a number of intervals or auto, not '%s'", o->warmup);
+	o->th.warmup = (unsigned)v;
+	return status;
 }
 
 /* Reads one snapshot of a diff into a digest; the snapshot itself is returned only when keep is set. */
@@ -78,7 +91,7 @@ static struct heap_snapshot *digest_file(const char *path, struct strmap *classe
 		*status = cli_input_error(path, &err);
 		return NULL;
 	}
-	digest_build(d, s, path, classes);
+	digest_build(d, s, path, classes, NULL);
 	if (keep)
 		return s;
 	heap_snapshot_free(s);

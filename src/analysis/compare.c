@@ -39,6 +39,13 @@ void compare_digests(const struct snapshot_digest *before, const struct snapshot
 		bool in_after = j < after->id_count && y <= x;
 		/* One id naming two different objects: V8 gave a dead object's id to a new one at its address. */
 		bool same = in_before && in_after && before->ids[i] == after->ids[j];
+		if (same && before->id_class[i] != after->id_class[j]) {
+			struct compare_row *from = &out->classes[before->id_class[i]], *to = &out->classes[after->id_class[j]];
+			from->renamed_out++;
+			from->renamed_out_size += before->id_size[i];
+			to->renamed_in++;
+			to->renamed_in_size += after->id_size[j];
+		}
 		if (in_before) {
 			tally_before(&out->classes[before->id_class[i]], before->id_size[i], !same);
 			tally_before(&out->types[before->id_type[i]], before->id_size[i], !same);

@@ -8,7 +8,13 @@
  * Comparison view does the same, per class). One exception is handled: V8
  * finds ids by address, so a new object at a dead one's address can get
  * its id; when the type or name behind an id changed, it counts as a freed
- * object and a new one.
+ * object and a new one. An object that stayed but changed class (DevTools
+ * infers a plain object's class from its properties, "{a, b}", and a
+ * property added or a rarer shape moves it to another, or to "Object") is
+ * counted as renamed: out of its old class, into its new one. So every
+ * object of both snapshots is in exactly one row, and each row's count delta
+ * is added - removed + renamed_in - renamed_out: the rows add up to the node
+ * delta, and their size deltas to the self size delta.
  */
 #ifndef LH_ANALYSIS_COMPARE_H
 #define LH_ANALYSIS_COMPARE_H
@@ -19,6 +25,8 @@
 struct compare_row {
 	uint64_t added, added_size;
 	uint64_t removed, removed_size;
+	uint64_t renamed_in, renamed_in_size;   /* objects in both snapshots, of another class before */
+	uint64_t renamed_out, renamed_out_size; /* ... of another class after */
 	uint64_t before, after;            /* live counts */
 	uint64_t before_size, after_size;
 };

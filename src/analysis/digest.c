@@ -8,6 +8,7 @@
 #include "../common/sort.h"
 #include "classes.h"
 #include "detached.h"
+#include "holders.h"
 #include "summary.h"
 
 /* FNV-1a of every string, so that a node's fingerprint costs no pass over its name. */
@@ -50,7 +51,72 @@ static void digest_roots(struct snapshot_digest *d, const struct heap_snapshot *
 	}
 }
 
-static void digest_classes_and_ids(struct snapshot_digest *d, const struct heap_snapshot *s, struct strmap *series)
+static void groups_grow(struct series_groups *g);
+
+/* The id of key, added (with class cls) when new. */
+static uint32_t groups_intern(struct series_groups *g, uint64_t key, uint32_t cls)
+{
+	if (2 * (g->count + 1) > g->slots)
+		groups_grow(g);
+	size_t mask = g->slots - 1, i = (size_t)(key ^ (key >> 29)) & mask;
+	while (g->slot_id[i] != UINT32_MAX && g->slot_key[i] != key)
+		i = (i + 1) & mask;
+	if (g->slot_id[i] == UINT32_MAX) {
+		g->slot_key[i] = key;
+		g->slot_id[i] = (uint32_t)g->count;
+		lh_grow((void **)&g->cls, &g->cls_cap, g->count + 1, sizeof(uint32_t));
+		g->cls[g->count++] = cls;
+	}
+	return g->slot_id[i];
+}
+
+static void groups_grow(struct series_groups *g)
+{
+	struct series_groups old = *g;
+	g->slots = old.slots ? 2 * old.slots : 1024;
+	g->slot_key = lh_malloc(g->slots * sizeof(uint64_t));
+	g->slot_id = lh_malloc(g->slots * sizeof(uint32_t));
+	memset(g->slot_id, 0xff, g->slots * sizeof(uint32_t));
+	g->count = 0;
+	/* re-insert in id order, so that ids stay what they were */
+	uint64_t *by_id = lh_malloc(LH_MAX(old.count, 1) * sizeof(uint64_t));
+	for (size_t i = 0; i < old.slots; i++)
+		if (old.slot_id[i] != UINT32_MAX)
+			by_id[old.slot_id[i]] = old.slot_key[i];
+	for (size_t id = 0; id < old.count; id++)
+		groups_intern(g, by_id[id], old.cls[id]);
+	free(by_id);
+	free(old.slot_key);
+	free(old.slot_id);
+}
+
+/* Group id of every node: its holder key interned in the series. */
+static uint32_t *group_ids(const struct heap_snapshot *s, const uint32_t *class_of, struct series_groups *g)
+{
+	uint64_t *keys = holders_keys(s, class_of);
+	uint32_t *out = lh_malloc(LH_MAX((size_t)s->node_count, 1) * sizeof(uint32_t));
+	for (uint32_t v = 0; v < s->node_count; v++)
+		out[v] = groups_intern(g, keys[v], class_of[v]);
+	free(keys);
+	return out;
+}
+
+static void count_groups(struct snapshot_digest *d, const struct heap_snapshot *s, const uint32_t *group_of)
+{
+	for (uint32_t n = 0; n < s->node_count; n++) {
+		uint32_t g = group_of[n];
+		if (g >= d->group_len) {
+			size_t len = d->group_len;
+			lh_grow((void **)&d->groups, &d->group_len, (size_t)g + 1, sizeof(*d->groups));
+			memset(d->groups + len, 0, (d->group_len - len) * sizeof(*d->groups));
+		}
+		d->groups[g].count++;
+		d->groups[g].self_size += heap_node_self_size(s, n);
+	}
+}
+
+static void digest_classes_and_ids(struct snapshot_digest *d, const struct heap_snapshot *s, struct strmap *series,
+				   struct series_groups *groups)
 {
 	struct heap_classes *classes = heap_classes_compute(s);
 	size_t local_cap = heap_class_count(classes);
@@ -86,6 +152,9 @@ static void digest_classes_and_ids(struct snapshot_digest *d, const struct heap_
 	free(dom);
 	free(to_series);
 	heap_classes_free(classes);
+	uint32_t *group_of = groups ? group_ids(s, class_of, groups) : NULL;
+	if (group_of)
+		count_groups(d, s, group_of);
 
 	/* Sort (id, fingerprint) keys; carry each entry's class along through the ordinal in the low bits. */
 	d->id_count = s->node_count;
@@ -98,6 +167,7 @@ static void digest_classes_and_ids(struct snapshot_digest *d, const struct heap_
 	d->id_class = lh_malloc(LH_MAX(d->id_count, 1) * sizeof(uint32_t));
 	d->id_size = lh_malloc(LH_MAX(d->id_count, 1) * sizeof(uint64_t));
 	d->id_type = lh_malloc(LH_MAX(d->id_count, 1));
+	d->id_group = group_of ? lh_malloc(LH_MAX(d->id_count, 1) * sizeof(uint32_t)) : NULL;
 	uint32_t *hashes = string_hashes(s);
 	for (size_t i = 0; i < d->id_count; i++) {
 		uint32_t n = (uint32_t)keys[i];
@@ -105,13 +175,17 @@ static void digest_classes_and_ids(struct snapshot_digest *d, const struct heap_
 		d->id_class[i] = class_of[n];
 		d->id_size[i] = heap_node_self_size(s, n);
 		d->id_type[i] = s->node_type[n];
+		if (group_of)
+			d->id_group[i] = group_of[n];
 	}
+	free(group_of);
 	free(hashes);
 	free(keys);
 	free(class_of);
 }
 
-void digest_build(struct snapshot_digest *d, const struct heap_snapshot *s, const char *path, struct strmap *classes)
+void digest_build(struct snapshot_digest *d, const struct heap_snapshot *s, const char *path, struct strmap *classes,
+		  struct series_groups *groups)
 {
 	memset(d, 0, sizeof(*d));
 	d->path = lh_strdup(path);
@@ -126,7 +200,15 @@ void digest_build(struct snapshot_digest *d, const struct heap_snapshot *s, cons
 	for (uint32_t n = 0; n < s->node_count; n++)
 		d->self_size += heap_node_self_size(s, n);
 	digest_roots(d, s);
-	digest_classes_and_ids(d, s, classes);
+	digest_classes_and_ids(d, s, classes, groups);
+}
+
+void series_groups_free(struct series_groups *g)
+{
+	free(g->slot_key);
+	free(g->slot_id);
+	free(g->cls);
+	memset(g, 0, sizeof(*g));
 }
 
 void digest_drop_ids(struct snapshot_digest *d)
@@ -135,6 +217,8 @@ void digest_drop_ids(struct snapshot_digest *d)
 	free(d->id_class);
 	free(d->id_size);
 	free(d->id_type);
+	free(d->id_group);
+	d->id_group = NULL;
 	d->ids = NULL;
 	d->id_class = NULL;
 	d->id_size = NULL;
@@ -151,6 +235,7 @@ void digest_free(struct snapshot_digest *d)
 	free(d->root_names);
 	free(d->root_edges);
 	free(d->classes);
+	free(d->groups);
 	digest_drop_ids(d);
 	free(d->path);
 	memset(d, 0, sizeof(*d));

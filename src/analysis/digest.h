@@ -8,7 +8,8 @@
  * each id names (to tell whether two snapshots come from one process, and
  * which objects are new), their classes, types and sizes: about 21 bytes
  * per node, which a series keeps for its newest snapshot only
- * (digest_drop_ids).
+ * (digest_drop_ids). A series digest also counts objects by holder group
+ * (class and retainer path shape, holders.h) and tags each id with its group.
  */
 #ifndef LH_ANALYSIS_DIGEST_H
 #define LH_ANALYSIS_DIGEST_H
@@ -20,6 +21,21 @@
 struct digest_class {
 	uint64_t count;
 	uint64_t self_size;
+};
+
+/*
+ * The holder groups of a series: keys (holders.h) interned to dense ids
+ * shared by its digests, in an open-addressing table kept at most half full
+ * (distinct keys are few next to nodes: a snapshot needs 12 bytes a node to
+ * be grouped, its keys and their ids).
+ */
+struct series_groups {
+	size_t count;                   /* groups, ids 0 .. count-1 */
+	size_t slots;                   /* a power of two */
+	uint64_t *slot_key;
+	uint32_t *slot_id;              /* UINT32_MAX: empty */
+	uint32_t *cls;                  /* series class id of each group */
+	size_t cls_cap;
 };
 
 struct snapshot_digest {
@@ -39,15 +55,21 @@ struct snapshot_digest {
 	uint32_t *id_class;             /* series class id of each entry of ids[] */
 	uint64_t *id_size;              /* self size of each entry */
 	uint8_t *id_type;               /* node type (index into type_names) of each entry */
+	uint32_t *id_group;             /* holder group of each entry; NULL without groups */
+	size_t group_len;               /* entries in groups[] (series group ids) */
+	struct digest_class *groups;    /* objects and bytes by holder group */
 	unsigned type_count;
 	char *type_names[HEAP_MAX_TYPES];
 };
 
 /*
  * Digests snapshot s read from path. Class names are interned in the
- * series-wide map `classes`, so digests of one series share class ids.
+ * series-wide map `classes`, so digests of one series share class ids;
+ * holder groups likewise in `groups`, or not counted when it is NULL.
  */
-void digest_build(struct snapshot_digest *d, const struct heap_snapshot *s, const char *path, struct strmap *classes);
+void digest_build(struct snapshot_digest *d, const struct heap_snapshot *s, const char *path, struct strmap *classes,
+		  struct series_groups *groups);
+void series_groups_free(struct series_groups *g);
 void digest_free(struct snapshot_digest *d);
 
 /* Frees the per-node arrays once only the totals are needed. */

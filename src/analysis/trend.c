@@ -34,56 +34,44 @@ void growth_fit(const double *values, const double *times, size_t n, struct grow
 }
 
 /*
- * Keys are id << 32 | fingerprint of (type, name): comparing whole keys
- * tells a surviving object from a new one that V8 gave a dead object's id.
+ * Creation and joining tags of digest d's ids from those of t's newest: an
+ * id also there (the same key: id and fingerprint, so not a dead object's
+ * reused id) keeps its creation tag, and its joining tag if its group is
+ * the same; a new one gets `index` for both. One merge of two sorted arrays.
  */
-
-/* Keeps, of sorted keys a (n of them), those also in digest d; returns the new count. */
-static size_t keep_alive(uint64_t *a, size_t n, const struct snapshot_digest *d)
+static void carry_tags(struct trend *t, const struct snapshot_digest *d)
 {
-	size_t kept = 0, j = 0;
-	for (size_t i = 0; i < n; i++) {
-		while (j < d->id_count && d->ids[j] < a[i])
-			j++;
-		if (j < d->id_count && d->ids[j] == a[i])
-			a[kept++] = a[i];
-	}
-	return kept;
-}
-
-/* The keys of b not in a, sorted. */
-static uint64_t *new_ids(const struct snapshot_digest *a, const struct snapshot_digest *b, size_t *count)
-{
-	uint64_t *out = lh_malloc(LH_MAX(b->id_count, 1) * sizeof(uint64_t));
-	size_t n = 0, i = 0;
-	for (size_t j = 0; j < b->id_count; j++) {
-		while (i < a->id_count && a->ids[i] < b->ids[j])
+	const struct snapshot_digest *prev = t->count ? &t->snaps[t->count - 1] : NULL;
+	uint16_t *birth = lh_malloc(LH_MAX(d->id_count, 1) * sizeof(uint16_t));
+	uint16_t *joined = lh_malloc(LH_MAX(d->id_count, 1) * sizeof(uint16_t));
+	uint16_t tag = (uint16_t)LH_MIN(t->count, UINT16_MAX);
+	size_t i = 0;
+	for (size_t j = 0; j < d->id_count; j++) {
+		while (prev && i < prev->id_count && prev->ids[i] < d->ids[j])
 			i++;
-		if (i == a->id_count || a->ids[i] != b->ids[j])
-			out[n++] = b->ids[j];
+		bool kept = prev && i < prev->id_count && prev->ids[i] == d->ids[j];
+		birth[j] = kept ? t->birth[i] : tag;
+		joined[j] = kept && prev->id_group[i] == d->id_group[j] ? t->joined[i] : tag;
 	}
-	*count = n;
-	return out;
+	free(t->birth);
+	free(t->joined);
+	t->birth = birth;
+	t->joined = joined;
 }
 
 bool trend_add(struct trend *t, const struct heap_snapshot *s, const char *path, struct lh_error *err)
 {
 	struct snapshot_digest d;
-	digest_build(&d, s, path, &t->classes);
-	if (t->count) {
-		struct snapshot_digest *prev = &t->snaps[t->count - 1];
-		if (!digest_same_process(prev, &d, err)) {
-			digest_free(&d);
-			return false;
-		}
-		if (t->count == 1) {
-			t->candidates = new_ids(prev, &d, &t->candidate_count);
-		} else {
-			t->candidate_count = keep_alive(t->candidates, t->candidate_count, &d);
-		}
-		/* Only the newest digest's ids are needed from here on. */
-		digest_drop_ids(prev);
+	digest_build(&d, s, path, &t->classes, &t->holders);
+	struct snapshot_digest *prev = t->count ? &t->snaps[t->count - 1] : NULL;
+	if (prev && !digest_same_process(prev, &d, err)) {
+		digest_free(&d);
+		return false;
 	}
+	carry_tags(t, &d);
+	/* Only the newest digest's ids are needed from here on. */
+	if (prev)
+		digest_drop_ids(prev);
 	t->snaps = lh_realloc_array(t->snaps, t->count + 1, sizeof(*t->snaps));
 	t->snaps[t->count++] = d;
 	return true;
@@ -102,14 +90,14 @@ static void group_candidates(struct trend *t)
 	const struct snapshot_digest *last = &t->snaps[t->count - 1];
 	size_t classes = t->classes.count;
 	struct candidate_group *g = lh_calloc(LH_MAX(classes, 1), sizeof(*g));
-	for (size_t i = 0; i < t->candidate_count; i++) {
-		uint32_t id = (uint32_t)(t->candidates[i] >> 32);
-		size_t at = digest_find(last, id);
-		if (at == SIZE_MAX)
+	for (size_t i = 0; i < last->id_count; i++) {
+		if (t->birth[i] != 1)
 			continue;
-		struct candidate_group *grp = &g[last->id_class[at]];
-		grp->cls = last->id_class[at];
+		uint32_t id = (uint32_t)(last->ids[i] >> 32);
+		struct candidate_group *grp = &g[last->id_class[i]];
+		grp->cls = last->id_class[i];
 		grp->count++;
+		t->candidate_count++;
 		grp->example_id = LH_MAX(grp->example_id, id);
 	}
 	size_t n = 0;
@@ -196,8 +184,117 @@ void trend_free(struct trend *t)
 		free(t->rows[i].values);
 	}
 	free(t->rows);
-	free(t->candidates);
+	free(t->birth);
+	free(t->joined);
 	free(t->groups);
 	strmap_free(&t->classes);
+	series_groups_free(&t->holders);
 	memset(t, 0, sizeof(*t));
+}
+
+uint64_t trend_group_count(const struct trend *t, uint32_t g, size_t i)
+{
+	const struct snapshot_digest *d = &t->snaps[i];
+	return g < d->group_len ? d->groups[g].count : 0;
+}
+
+static uint64_t group_bytes(const struct trend *t, uint32_t g, size_t i)
+{
+	const struct snapshot_digest *d = &t->snaps[i];
+	return g < d->group_len ? d->groups[g].self_size : 0;
+}
+
+/* Whether group g grew in every interval after warm-up, by min_growth in all; fills the counts of a. */
+static bool grows_steadily(const struct trend *t, uint32_t g, unsigned warmup, uint64_t min_growth, struct accumulation *a)
+{
+	size_t last = t->count - 1;
+	memset(a, 0, sizeof(*a));
+	for (size_t j = 1; j <= last; j++) {
+		bool grew = trend_group_count(t, g, j) > trend_group_count(t, g, j - 1);
+		if (j > warmup && !grew)
+			return false;
+		a->grown += grew;
+	}
+	a->growth = (double)trend_group_count(t, g, last) - (double)trend_group_count(t, g, warmup);
+	if (a->growth < (double)LH_MAX(min_growth, 1))
+		return false;
+	a->group = g;
+	a->cls = t->holders.cls[g];
+	a->warmup = warmup;
+	a->judged = (unsigned)(last - warmup);
+	a->growth_bytes = (double)group_bytes(t, g, last) - (double)group_bytes(t, g, warmup);
+	return true;
+}
+
+/* Survivors per creation interval and a sample, in one pass over the newest digest's ids. */
+static void count_survivors(const struct trend *t, struct accumulation *a, size_t count)
+{
+	const struct snapshot_digest *last = &t->snaps[t->count - 1];
+	uint32_t *slot = lh_malloc(LH_MAX(t->holders.count, 1) * sizeof(uint32_t));
+	memset(slot, 0xff, LH_MAX(t->holders.count, 1) * sizeof(uint32_t));
+	for (size_t k = 0; k < count; k++) {
+		slot[a[k].group] = (uint32_t)k;
+		a[k].survivors = lh_calloc(t->count, sizeof(uint64_t));
+	}
+	unsigned *sample_birth = lh_calloc(LH_MAX(count, 1), sizeof(unsigned));
+	for (size_t i = 0; i < last->id_count; i++) {
+		uint32_t k = slot[last->id_group[i]];
+		if (k == UINT32_MAX)
+			continue;
+		unsigned b = LH_MIN(t->joined[i], t->count - 1);
+		a[k].survivors[b]++;
+		/* ids are sorted: the last one seen from the earliest judged birth interval is the newest */
+		if (b > a[k].warmup && (!a[k].sample_id || b <= sample_birth[k])) {
+			a[k].sample_id = (uint32_t)(last->ids[i] >> 32);
+			sample_birth[k] = b;
+		}
+	}
+	for (size_t k = 0; k < count; k++) {
+		/* Intervals whose objects had a later snapshot to survive into; the last interval alone when none. */
+		size_t from = a[k].warmup + 1, to = LH_MAX(t->count - 2, from);
+		double survived = 0, grew = 0;
+		for (size_t j = from; j <= to; j++) {
+			survived += (double)a[k].survivors[j];
+			grew += (double)trend_group_count(t, a[k].group, j) - (double)trend_group_count(t, a[k].group, j - 1);
+		}
+		a[k].survivor_share = grew > 0 ? survived / grew : 0;
+	}
+	free(sample_birth);
+	free(slot);
+}
+
+static int by_accumulated(const void *x, const void *y)
+{
+	const struct accumulation *a = x, *b = y;
+	if (a->growth != b->growth)
+		return a->growth < b->growth ? 1 : -1;
+	return (a->group > b->group) - (a->group < b->group);
+}
+
+struct accumulation *trend_accumulation(const struct trend *t, unsigned warmup, uint64_t min_growth, size_t *count)
+{
+	*count = 0;
+	if (t->count < 3 || warmup + 2 > t->count)
+		return NULL;
+	size_t cap = 0, n = 0;
+	struct accumulation *a = NULL, one;
+	for (uint32_t g = 0; g < t->holders.count; g++) {
+		if (!grows_steadily(t, g, warmup, min_growth, &one))
+			continue;
+		lh_grow((void **)&a, &cap, n + 1, sizeof(*a));
+		a[n++] = one;
+	}
+	if (n) {
+		count_survivors(t, a, n);
+		qsort(a, n, sizeof(*a), by_accumulated);
+	}
+	*count = n;
+	return a;
+}
+
+void trend_accumulation_free(struct accumulation *a, size_t count)
+{
+	for (size_t k = 0; k < count; k++)
+		free(a[k].survivors);
+	free(a);
 }

@@ -39,9 +39,11 @@ static const struct compare_row **ranked_classes(const struct compare *c, size_t
 {
 	const struct compare_row **rows = lh_malloc(LH_MAX(c->class_count, 1) * sizeof(*rows));
 	size_t n = 0;
-	for (size_t i = 0; i < c->class_count; i++)
-		if (c->classes[i].added || c->classes[i].removed)
-			rows[n++] = &c->classes[i];
+	for (size_t i = 0; i < c->class_count; i++) {
+		const struct compare_row *r = &c->classes[i];
+		if (r->added || r->removed || r->renamed_in || r->renamed_out || r->before_size != r->after_size)
+			rows[n++] = r;
+	}
 	*count = n;
 	return rows;
 }
@@ -57,9 +59,10 @@ static int by_size_delta(const void *a, const void *b)
 
 static void add_compare_row(struct table *t, const char *name, const struct compare_row *r)
 {
-	char a[32], as[32], rm[32], rs[32], d[32], ds[32];
+	char a[32], as[32], rm[32], rs[32], rn[32], d[32], ds[32];
 	table_add_row(t, name, fmt_count(a, sizeof(a), r->added), fmt_bytes(as, sizeof(as), r->added_size),
 		      fmt_count(rm, sizeof(rm), r->removed), fmt_bytes(rs, sizeof(rs), r->removed_size),
+		      fmt_signed(rn, sizeof(rn), (double)r->renamed_in - (double)r->renamed_out),
 		      fmt_signed(d, sizeof(d), (double)r->after - (double)r->before),
 		      fmt_signed(ds, sizeof(ds), (double)r->after_size - (double)r->before_size));
 }
@@ -110,22 +113,25 @@ void diff_print_text(FILE *out, const struct diff_report *r)
 	fprintf(out, "  edges      %s -> %s (%s)\n\n", fmt_count(x, sizeof(x), a->edges), fmt_count(y, sizeof(y), b->edges),
 		fmt_signed(d, sizeof(d), (double)b->edges - (double)a->edges));
 
-	static const char *const headers[] = { "class", ">new", ">new size", ">freed", ">freed size", ">delta", ">size delta" };
+	static const char *const headers[] = { "class", ">new", ">new size", ">freed", ">freed size", ">renamed", ">delta",
+						">size delta" };
 	struct table tab;
-	table_init(&tab, 7, headers);
+	table_init(&tab, 8, headers);
 	table_limit_width(&tab, 0, 50);
 	size_t count;
 	const struct compare_row **rows = ranked_classes(r->compare, &count);
 	qsort(rows, count, sizeof(*rows), by_size_delta);
 	for (size_t i = 0; i < LH_MIN(count, r->top); i++)
 		add_compare_row(&tab, r->classes->names[rows[i] - r->compare->classes], rows[i]);
-	fprintf(out, "Classes (by size delta; objects matched by id: new = allocated since, freed = collected)\n");
+	fprintf(out, "Classes (by size delta; objects matched by id: new = allocated since, freed = collected,\n"
+		     "renamed = kept but classed differently now, in minus out; the deltas add up to the totals)\n");
 	table_print(&tab, out, "  ");
 	table_free(&tab);
 	free(rows);
 
-	static const char *const type_headers[] = { "type", ">new", ">new size", ">freed", ">freed size", ">delta", ">size delta" };
-	table_init(&tab, 7, type_headers);
+	static const char *const type_headers[] = { "type", ">new", ">new size", ">freed", ">freed size", ">renamed", ">delta",
+						     ">size delta" };
+	table_init(&tab, 8, type_headers);
 	for (size_t i = 0; i < r->compare->type_count; i++) {
 		const struct compare_row *row = &r->compare->types[i];
 		if (row->added || row->removed)
@@ -162,6 +168,10 @@ static void write_compare_row(struct json_writer *w, const struct compare_row *r
 	jw_key_uint(w, "added_size", r->added_size);
 	jw_key_uint(w, "removed", r->removed);
 	jw_key_uint(w, "removed_size", r->removed_size);
+	jw_key_uint(w, "renamed_in", r->renamed_in);
+	jw_key_uint(w, "renamed_in_size", r->renamed_in_size);
+	jw_key_uint(w, "renamed_out", r->renamed_out);
+	jw_key_uint(w, "renamed_out_size", r->renamed_out_size);
 	jw_key_uint(w, "count_before", r->before);
 	jw_key_uint(w, "count_after", r->after);
 	jw_key_int(w, "count_delta", (int64_t)r->after - (int64_t)r->before);
@@ -380,13 +390,37 @@ void check_print_text(FILE *out, const struct trend *t, const struct leak_findin
 	for (size_t i = 0; i < f->count; i++) {
 		const struct leak_finding *x = &f->items[i];
 		fprintf(out, "[%zu] %s\n", i + 1, x->title);
+		if (x->acc)
+			fprintf(out, "    confidence: %s (%s)\n", x->acc->confidence, x->acc->why);
 		fprintf(out, "    evidence: %s\n", x->evidence);
+		if (x->acc && *x->acc->contents)
+			fprintf(out, "    holding: %s\n", x->acc->contents);
 		if (x->path)
 			fprintf(out, "    a sample, @%u, is retained by: %s\n", x->sample_id, x->path);
 		fprintf(out, "    %s\n\n", x->explanation);
 	}
 	if (!f->count)
-		fprintf(out, "No GC root, class, detached or string total grew in every interval past its threshold.\n");
+		fprintf(out, "No GC root, holder group, detached or string total grew in every interval past its threshold.\n");
+}
+
+static void write_accumulation(struct json_writer *w, const struct leak_accumulation *a)
+{
+	jw_key_string(w, "class", a->cls);
+	jw_key_string(w, "holder", a->holder);
+	jw_key_string(w, "contents", a->contents);
+	jw_key_string(w, "confidence", a->confidence);
+	jw_key_string(w, "confidence_reason", a->why);
+	jw_key_uint(w, "intervals", a->intervals);
+	jw_key_uint(w, "intervals_grown", a->grown);
+	jw_key_uint(w, "intervals_judged", a->judged);
+	jw_key(w, "survivors_per_interval");
+	jw_array_begin(w);
+	for (size_t j = 0; j < a->survivor_count; j++)
+		jw_uint(w, a->survivors[j]);
+	jw_array_end(w);
+	jw_key_double(w, "survivor_share", a->survivor_share);
+	jw_key_double(w, "growth_bytes", a->growth_bytes);
+	jw_key_double(w, "share_of_heap_growth", a->share_of_growth);
 }
 
 void check_print_json(FILE *out, const struct trend *t, const struct leak_findings *f)
@@ -416,6 +450,8 @@ void check_print_json(FILE *out, const struct trend *t, const struct leak_findin
 			jw_string(&w, x->path);
 		else
 			jw_null(&w);
+		if (x->acc)
+			write_accumulation(&w, x->acc);
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);

@@ -13,6 +13,9 @@
 #   - the unique classes show added == N and removed == M exactly (from the
 #     script's construction);
 #   - node types and GC sub-root edge counts equal the oracle's;
+#   - every row's count delta is added - removed + renamed in - renamed out,
+#     and the rows' count and size deltas add up to the oracle's node and
+#     self size deltas;
 #   - largest_new_objects is nonempty, lists only new objects, and includes
 #     one that retains at least all N new objects.
 # Snapshots of two different node processes (the same script run twice) give
@@ -78,8 +81,15 @@ for (const c of d.classes) {
   lh.set(c.class, c);
   if (c.count_delta !== c.count_after - c.count_before) bad.push(`${c.class}: count_delta ${c.count_delta}`);
   if (c.size_delta !== c.size_after - c.size_before) bad.push(`${c.class}: size_delta ${c.size_delta}`);
-  if (!c.added && !c.removed) bad.push(`${c.class} is listed with nothing added or removed`);
+  if (!c.added && !c.removed && !c.renamed_in && !c.renamed_out && c.size_before === c.size_after)
+    bad.push(`${c.class} is listed with nothing changed`);
+  if (c.count_delta !== c.added - c.removed + c.renamed_in - c.renamed_out) bad.push(`${c.class}: count_delta ${c.count_delta} != added - removed + renamed`);
 }
+// The rows add up to the totals the oracle counts.
+const sum = (k) => d.classes.reduce((t, c) => t + c[k], 0);
+if (sum('count_delta') !== o.totals.nodes_after - o.totals.nodes_before) bad.push(`class count deltas add up to ${sum('count_delta')}, oracle node delta ${o.totals.nodes_after - o.totals.nodes_before}`);
+if (sum('size_delta') !== o.totals.size_after - o.totals.size_before) bad.push(`class size deltas add up to ${sum('size_delta')}, oracle ${o.totals.size_after - o.totals.size_before}`);
+if (sum('renamed_in') !== sum('renamed_out')) bad.push(`renamed in ${sum('renamed_in')} != out ${sum('renamed_out')}`);
 let compared = 0;
 for (const [name, want] of Object.entries(o.classes)) {
   const changed = want.added || want.removed || want.added_reused || want.removed_reused;

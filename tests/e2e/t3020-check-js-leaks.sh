@@ -7,7 +7,7 @@
 #   tracker  a closure-held array: makeTracker(){ const sessions=[]; ... }
 #            collecting every Session
 #   log      an array of access-log lines (about 440 bytes each), only appended to
-# For each: check exits 1 with a class-growth finding titled with the class,
+# For each: check exits 1 with an accumulation finding named by the class,
 # its sample_id is an object of that class (JSON.parse oracle) created between
 # snapshots 1 and 2, and its retainer path ends at that sample and goes
 # through the Map (a node the oracle names "Map") / the context variable
@@ -16,7 +16,7 @@
 # has the class with the number the script created between snapshots 1 and 2.
 # The log gives a string-growth finding whose growth is the string bytes
 # (string, concatenated and sliced string nodes) the oracle adds up, first to
-# last snapshot. --class-objects N fires for a growth of exactly N and not N + 1. check
+# last snapshot. --min-objects N fires for a growth of exactly N and not N + 1. check
 # exits 3 with 2 snapshots and 2 with snapshots of two processes.
 # The workload runs with --single-threaded: a concurrent (TurboFan) compile
 # job in flight when the snapshot is written holds handles to the objects it
@@ -99,8 +99,8 @@ const created = steps.map((s) => s.created);
 if (created.length !== 4 || !(created[1] > created[0])) bad.push('the script did not run: ' + created);
 
 if (c.leak_suspected !== true) bad.push('leak_suspected is not true');
-const f = c.findings.find((x) => x.id === 'class-growth' && x.title.startsWith(cls + ':'));
-if (!f) bad.push(`no class-growth finding titled "${cls}: ...": ` + JSON.stringify(c.findings.map((x) => [x.id, x.title])));
+const f = c.findings.find((x) => x.id === 'accumulation' && x.class === cls && x.title.startsWith(cls + ' objects accumulate'));
+if (!f) bad.push(`no accumulation finding named "${cls}": ` + JSON.stringify(c.findings.map((x) => [x.id, x.title])));
 else {
   if (f.growth !== created[3] - created[0]) bad.push(`growth ${f.growth}, the script created ${created[3] - created[0]}`);
   if (typeof f.sample_id !== 'number') bad.push('no sample_id');
@@ -151,18 +151,18 @@ for run in "cache CacheEntry" "tracker Session"; do
 	cp "$TEST_TMP/out" "$TEST_TMP/$mode-trend.json"
 	verify "$mode" "$cls" || fail "$mode leak"
 
-	# --class-objects: the class grew by exactly 3 x 2,500 = 7,500 objects ("by at least N" fires at 7,500, not 7,501).
+	# --min-objects: the class grew by exactly 3 x 2,500 = 7,500 objects ("by at least N" fires at 7,500, not 7,501).
 	for th in 7500 7501; do
 		rc=0
-		"$LEAKHOUND" check --json --class-objects $th "${files[@]}" >"$TEST_TMP/th.json" 2>"$TEST_TMP/err" || rc=$?
-		[ $rc -le 1 ] || fail "check --class-objects $th: exit $rc: $(cat "$TEST_TMP/err")"
+		"$LEAKHOUND" check --json --min-objects $th "${files[@]}" >"$TEST_TMP/th.json" 2>"$TEST_TMP/err" || rc=$?
+		[ $rc -le 1 ] || fail "check --min-objects $th: exit $rc: $(cat "$TEST_TMP/err")"
 		node -e '
 const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
 const [cls, th, rc] = [process.argv[2], +process.argv[3], +process.argv[4]];
-const has = j.findings.some((f) => f.id === "class-growth" && f.title.startsWith(cls + ":"));
-if (has !== (th <= 7500)) { console.error(`--class-objects ${th}: ${cls} finding ${has}`); process.exit(1); }
+const has = j.findings.some((f) => f.id === "accumulation" && f.class === cls);
+if (has !== (th <= 7500)) { console.error(`--min-objects ${th}: ${cls} finding ${has}`); process.exit(1); }
 if ((rc === 1) !== (j.findings.length > 0) || j.leak_suspected !== (rc === 1)) { console.error(`exit ${rc} with ${j.findings.length} findings`); process.exit(1); }
-' "$TEST_TMP/th.json" "$cls" $th $rc || fail "$mode: the --class-objects threshold"
+' "$TEST_TMP/th.json" "$cls" $th $rc || fail "$mode: the --min-objects threshold"
 	done
 done
 

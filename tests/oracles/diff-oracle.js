@@ -46,7 +46,8 @@
 //                        removed_reused, removed_reused_size}},
 //    "node_types": {type: {...same fields...}},
 //    "gc_roots": [{name, position_among_same_name, edges_before, edges_after}],
-//    "new_ids": count of ids only in AFTER}
+//    "new_ids": count of ids only in AFTER,
+//    "totals": {nodes_before, nodes_after, size_before, size_after}}
 'use strict';
 
 const fs = require('fs');
@@ -225,7 +226,10 @@ function diff(beforePath, afterPath) {
     return {name: r.name, position_among_same_name: r.position_among_same_name,
             edges_before: r.edges, edges_after: m ? m.edges : 0};
   });
-  return {classes, node_types: types, gc_roots, new_ids: newIds};
+  const total = (ids) => [...ids.values()].reduce((t, x) => { t[0]++; t[1] += x.size; return t; }, [0, 0]);
+  const [nb, sb] = total(ia), [na, sa] = total(ib);
+  return {classes, node_types: types, gc_roots, new_ids: newIds,
+          totals: {nodes_before: nb, nodes_after: na, size_before: sb, size_after: sa}};
 }
 
 function nodeInfo(path, ids) {
