@@ -140,18 +140,22 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 
 	size_t count;
 	const struct growth_site **sites = shown_sites(r, &count);
-	fprintf(out, "\nAllocation sites ranked by growth (%zu of %zu%s):\n", count, g->site_count,
-		r->min_growth > 0 ? ", past --min-growth" : "");
-	static const char *const headers[] = { ">#", ">Growth", ">Over run", ">Live B at end", ">Blocks",
-					       ">At peak", ">Allocs", ">Temporary", "Site" };
+	fprintf(out, "\nAllocation sites ranked by sustained growth (%zu of %zu%s): late growth is the rate over the\n"
+		     "last third of the run (%.2f s to %.2f s); growth, over all of it; a site whose growth stopped\n"
+		     "(a cache that filled, a pool) ranks below those still growing\n",
+		count, g->site_count, r->min_growth > 0 ? ", past --min-growth" : "",
+		(double)t->snapshots[g->late_first].time_ns / 1e9, (double)t->snapshots[g->late_end - 1].time_ns / 1e9);
+	static const char *const headers[] = { ">#", ">Late growth", "Trend", ">Growth", ">Over run", ">Live B at end",
+					       ">Blocks", ">At peak", ">Allocs", ">Temporary", "Site" };
 	struct table tab;
-	table_init(&tab, 9, headers);
-	table_limit_width(&tab, 8, 100);
-	char site[1200], rank[32], e[64], f[64], tmp[64];
+	table_init(&tab, 11, headers);
+	table_limit_width(&tab, 10, 100);
+	char site[1200], rank[32], e[64], f[64], tmp[64], late[64];
 	for (size_t i = 0; i < count; i++) {
 		const struct growth_site *s = sites[i];
 		snprintf(rank, sizeof(rank), "%zu", i + 1);
-		table_add_row(&tab, rank, rate_text(a, sizeof(a), s->c.slope),
+		table_add_row(&tab, rank, rate_text(late, sizeof(late), s->c.late_slope), growth_trend_name(growth_trend(&s->c)),
+			      rate_text(a, sizeof(a), s->c.slope),
 			      signed_bytes(b, sizeof(b), s->c.growth_bytes),
 			      fmt_count(c, sizeof(c), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
 			      fmt_count(d, sizeof(d), (uint64_t)LH_MAX(s->c.live_blocks, 0)),
@@ -165,6 +169,9 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 	for (size_t i = 0; i < count; i++) {
 		const struct growth_site *s = sites[i];
 		fprintf(out, "\n#%zu %s\n", i + 1, site_text(site, sizeof(site), s));
+		if (growth_trend(&s->c) == GROWTH_STOPPED)
+			fprintf(out, "  growth stopped: %s over the run, %s over its last third\n",
+				rate_text(a, sizeof(a), s->c.slope), rate_text(b, sizeof(b), s->c.late_slope));
 		fprintf(out, "  %s B in %s block%s live at end, %s over the run (%s), %s at peak; %s allocations, %s frees (%s temporary); %zu stack%s\n",
 			fmt_count(a, sizeof(a), (uint64_t)LH_MAX(s->c.live_bytes, 0)),
 			fmt_count(b, sizeof(b), (uint64_t)LH_MAX(s->c.live_blocks, 0)), plural(s->c.live_blocks),
@@ -208,6 +215,8 @@ static void json_counts(struct json_writer *w, const struct growth_counts *c)
 	jw_key_int(w, "peak_blocks", c->peak_blocks);
 	jw_key_int(w, "growth_bytes", c->growth_bytes);
 	jw_key_double(w, "growth_bytes_per_s", c->slope);
+	jw_key_double(w, "late_growth_bytes_per_s", c->late_slope);
+	jw_key_string(w, "trend", growth_trend_name(growth_trend(c)));
 	jw_key_uint(w, "allocations", c->allocs);
 	jw_key_uint(w, "allocated_bytes", c->alloc_bytes);
 	jw_key_uint(w, "frees", c->frees);
@@ -235,6 +244,8 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	t->exec_path ? jw_string(&w, t->exec_path) : jw_null(&w);
 	jw_key_double(&w, "duration_s", g->duration_s);
 	jw_key_double(&w, "interval_s", (double)t->interval_ns / 1e9);
+	jw_key_double(&w, "late_from_s", (double)t->snapshots[g->late_first].time_ns / 1e9);
+	jw_key_double(&w, "late_to_s", (double)t->snapshots[g->late_end - 1].time_ns / 1e9);
 	jw_key_uint(&w, "snapshots", t->snapshot_count);
 	jw_key_uint(&w, "live_bytes", last->live_bytes);
 	jw_key_uint(&w, "live_blocks", last->live_blocks);

@@ -11,23 +11,75 @@
 
 #include "../common/strmap.h"
 
+/* A window [first, end) of the snapshots, with the sums a least-squares slope over it needs. */
+struct window {
+	size_t first, end;
+	double sx, sxx;
+};
+
 struct series {
 	size_t n;
 	double *x_prefix;   /* x_prefix[i] = sum of times (s) of snapshots < i */
-	double sx, sxx;
+	struct window all, late;
 };
+
+static void window_init(struct window *w, const struct trace *t, size_t first, size_t end)
+{
+	w->first = first;
+	w->end = end;
+	w->sx = w->sxx = 0;
+	for (size_t i = first; i < end; i++) {
+		double x = (double)t->snapshots[i].time_ns / 1e9;
+		w->sx += x;
+		w->sxx += x * x;
+	}
+}
+
+/* The last third of the run by time, without a normal exit's final snapshot; GROWTH_LATE_MIN snapshots at least. */
+static void late_window(const struct trace *t, size_t *first, size_t *end)
+{
+	size_t n = t->snapshot_count;
+	*end = t->complete && n > GROWTH_LATE_MIN + 1 ? n - 1 : n;
+	uint64_t t0 = t->snapshots[0].time_ns, t1 = t->snapshots[*end - 1].time_ns;
+	uint64_t from = t1 - (t1 - t0) / 3;
+	size_t i = *end;
+	while (i > 0 && (t->snapshots[i - 1].time_ns >= from || *end - i < GROWTH_LATE_MIN))
+		i--;
+	*first = i;
+}
 
 static void series_init(struct series *s, const struct trace *t)
 {
 	s->n = t->snapshot_count;
 	s->x_prefix = lh_calloc(s->n + 1, sizeof(double));
-	s->sx = s->sxx = 0;
-	for (size_t i = 0; i < s->n; i++) {
-		double x = (double)t->snapshots[i].time_ns / 1e9;
-		s->x_prefix[i + 1] = s->x_prefix[i] + x;
-		s->sx += x;
-		s->sxx += x * x;
+	for (size_t i = 0; i < s->n; i++)
+		s->x_prefix[i + 1] = s->x_prefix[i] + (double)t->snapshots[i].time_ns / 1e9;
+	window_init(&s->all, t, 0, s->n);
+	size_t first, end;
+	late_window(t, &first, &end);
+	window_init(&s->late, t, first, end);
+}
+
+/*
+ * The slope of a stack's live bytes over window w. Its samples are runs: a
+ * value y from snapshot a up to the next sample's snapshot, each clipped to
+ * the window (the run before the window's first sample still holds there).
+ */
+static double window_slope(const struct trace_stack *st, const struct series *ser, const struct window *w)
+{
+	double sy = 0, sxy = 0;
+	for (size_t i = 0; i < st->sample_count; i++) {
+		const struct trace_sample *a = &st->samples[i];
+		size_t begin = LH_MAX(a->snapshot, w->first);
+		size_t end = LH_MIN(i + 1 < st->sample_count ? st->samples[i + 1].snapshot : ser->n, w->end);
+		if (begin >= end)
+			continue;
+		double y = (double)a->live_bytes;
+		sy += y * (double)(end - begin);
+		sxy += y * (ser->x_prefix[end] - ser->x_prefix[begin]);
 	}
+	double n = (double)(w->end - w->first), den = n * w->sxx - w->sx * w->sx;
+	return w->end - w->first >= 2 && den > 1e-12 ? (n * sxy - w->sx * sy) / den : 0;
 }
 
 static void stack_counts(const struct trace *t, const struct series *ser, uint32_t id, size_t peak,
@@ -35,20 +87,16 @@ static void stack_counts(const struct trace *t, const struct series *ser, uint32
 {
 	const struct trace_stack *st = &t->stacks[id];
 	memset(c, 0, sizeof(*c));
-	double sy = 0, sxy = 0;
 	for (size_t i = 0; i < st->sample_count; i++) {
 		const struct trace_sample *a = &st->samples[i];
 		size_t end = i + 1 < st->sample_count ? st->samples[i + 1].snapshot : ser->n;
-		double y = (double)a->live_bytes;
-		sy += y * (double)(end - a->snapshot);
-		sxy += y * (ser->x_prefix[end] - ser->x_prefix[a->snapshot]);
 		if (a->snapshot <= peak && peak < end) {
 			c->peak_bytes = a->live_bytes;
 			c->peak_blocks = a->live_blocks;
 		}
 	}
-	double n = (double)ser->n, den = n * ser->sxx - ser->sx * ser->sx;
-	c->slope = ser->n >= 2 && den > 1e-12 ? (n * sxy - ser->sx * sy) / den : 0;
+	c->slope = window_slope(st, ser, &ser->all);
+	c->late_slope = window_slope(st, ser, &ser->late);
 	if (st->sample_count) {
 		const struct trace_sample *last = &st->samples[st->sample_count - 1];
 		c->live_bytes = last->live_bytes;
@@ -70,19 +118,43 @@ static void counts_add(struct growth_counts *to, const struct growth_counts *c)
 	to->peak_blocks += c->peak_blocks;
 	to->growth_bytes += c->growth_bytes;
 	to->slope += c->slope;
+	to->late_slope += c->late_slope;
 	to->allocs += c->allocs;
 	to->frees += c->frees;
 	to->temporaries += c->temporaries;
 	to->alloc_bytes += c->alloc_bytes;
 }
 
+enum growth_trend growth_trend(const struct growth_counts *c)
+{
+	if (c->late_slope >= GROWTH_MIN_RATE && c->late_slope * 4 >= c->slope)
+		return GROWTH_SUSTAINED;
+	return c->slope >= GROWTH_MIN_RATE ? GROWTH_STOPPED : GROWTH_FLAT;
+}
+
+const char *growth_trend_name(enum growth_trend trend)
+{
+	static const char *const names[] = { "flat", "stopped", "growing" };
+	return names[trend];
+}
+
+/* Slopes within GROWTH_MIN_RATE are a tie. */
+static int slope_rank(double a, double b)
+{
+	return a > b + GROWTH_MIN_RATE ? -1 : b > a + GROWTH_MIN_RATE ? 1 : 0;
+}
+
 static int counts_rank(const struct growth_counts *a, const struct growth_counts *b)
 {
-	/* Slopes within a byte per second are a tie. */
-	if (a->slope > b->slope + 1.0)
-		return -1;
-	if (b->slope > a->slope + 1.0)
-		return 1;
+	/* Sustained growth first, by its late slope; then the rest, by the whole run's. */
+	bool sa = growth_trend(a) == GROWTH_SUSTAINED, sb = growth_trend(b) == GROWTH_SUSTAINED;
+	if (sa != sb)
+		return sa ? -1 : 1;
+	int r = sa ? slope_rank(a->late_slope, b->late_slope) : 0;
+	if (!r)
+		r = slope_rank(a->slope, b->slope);
+	if (r)
+		return r;
 	if (a->live_bytes != b->live_bytes)
 		return a->live_bytes > b->live_bytes ? -1 : 1;
 	if (a->allocs != b->allocs)
@@ -139,6 +211,8 @@ struct growth *growth_compute(const struct trace *t, struct symbolizer *sym)
 	g->duration_s = (double)(t->snapshots[t->snapshot_count - 1].time_ns - t->snapshots[0].time_ns) / 1e9;
 	struct series ser;
 	series_init(&ser, t);
+	g->late_first = ser.late.first;
+	g->late_end = ser.late.end;
 
 	struct strmap keys = { 0 };
 	size_t sites_cap = 0;
