@@ -11,7 +11,7 @@ BUILD ?= build
 CC ?= gcc
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -MMD -MP
-LDLIBS += -lz -ldw
+LDLIBS += -lz -ldw -lelf
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 LIB_SRC := $(wildcard src/common/*.c src/heap/*.c src/analysis/*.c src/report/*.c src/trace/*.c)
@@ -70,8 +70,8 @@ FUZZ_SECONDS ?= 60
 FUZZ_FLAGS = -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 fuzz: deps
 	@mkdir -p $(BUILD)/fuzz/snapshot-corpus $(BUILD)/fuzz/trace-corpus
-	clang $(FUZZ_FLAGS) fuzz/fuzz_reader.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_reader -lz -ldw
-	clang $(FUZZ_FLAGS) fuzz/fuzz_trace.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_trace -lz -ldw
+	clang $(FUZZ_FLAGS) fuzz/fuzz_reader.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_reader -lz -ldw -lelf
+	clang $(FUZZ_FLAGS) fuzz/fuzz_trace.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_trace -lz -ldw -lelf
 	$(BUILD)/fuzz/fuzz_reader -max_total_time=$$(( $(FUZZ_SECONDS) * 2 / 3 )) -max_len=65536 -timeout=10 \
 		-dict=fuzz/heapsnapshot.dict $(BUILD)/fuzz/snapshot-corpus tests/data/snapshot-seeds
 	$(BUILD)/fuzz/fuzz_trace -max_total_time=$$(( $(FUZZ_SECONDS) / 3 )) -max_len=65536 -timeout=10 \

@@ -28,6 +28,10 @@ int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
+/* A warning on stderr for each module whose file is not the one that ran (its frames stay unnamed). */
+struct symbolizer;
+void cli_warn_stale_modules(const struct symbolizer *sym);
+
 /* Prints "leakhound: FILE: byte N: message" on stderr and returns LH_EXIT_BAD_INPUT. */
 int cli_input_error(const char *file, const struct lh_error *err);
 /* Prints "leakhound: message" on stderr and returns LH_EXIT_USAGE. */

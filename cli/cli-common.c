@@ -4,12 +4,23 @@
  */
 #include "builtin.h"
 
+#include "../src/trace/symbolize.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
+
+void cli_warn_stale_modules(const struct symbolizer *sym)
+{
+	size_t n;
+	const struct sym_stale *stale = symbolizer_stale(sym, &n);
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "leakhound: warning: %s is not the file that ran (%s): its frames are left unnamed\n",
+			stale[i].path, stale[i].why);
+}
 
 int cli_input_error(const char *file, const struct lh_error *err)
 {

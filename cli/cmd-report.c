@@ -108,6 +108,7 @@ int cmd_report(int argc, char **argv)
 		return LH_EXIT_INTERNAL;
 	}
 	struct symbolizer *sym = symbolizer_new(t);
+	cli_warn_stale_modules(sym);
 	int status = LH_EXIT_OK;
 	if (!strcmp(format, "pprof") || !strcmp(format, "folded")) {
 		status = export_profile(format, out, t, sym, sample);

@@ -219,6 +219,7 @@ static int report_leaks(const struct trace *t, const char *output, const char *c
 		return error_exitcode ? error_exitcode : status;
 	}
 	struct symbolizer *sym = symbolizer_new(t);
+	cli_warn_stale_modules(sym);
 	fflush(stdout);
 	fprintf(stderr, "\nleakhound: leak check at exit of '%s' (pid %llu):\n\n", cmd, (unsigned long long)t->pid);
 	leak_print_check(stderr, t, c, sym, kinds);

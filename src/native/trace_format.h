@@ -56,6 +56,22 @@ enum lh_record_type {
 	LH_REC_PROCESS = 5,      /* what the tracker could not record: struct lh_rec_process */
 	LH_REC_BATCH = 6,        /* the start of a batch: struct lh_rec_batch (version 4) */
 	LH_REC_EXEC = 7,         /* the process exec'd another program: struct lh_rec_exec + path */
+	LH_REC_MODULE_FILE = 8,  /* the file of the module before it: struct lh_rec_module_file + build-id */
+};
+
+/*
+ * Right after a MODULE record: what identifies the file that was mapped,
+ * so a reader can tell when the file at that path is no longer it (a
+ * rebuilt or upgraded binary gives wrong lines). build_id is the GNU
+ * build-id note as mapped in the process (0 bytes if it has none); size
+ * and mtime are the file's at the time the module list was written (0 if
+ * it could not be stat'ed).
+ */
+struct lh_rec_module_file {
+	uint64_t size;
+	uint64_t mtime_ns;
+	uint32_t build_id_len;   /* bytes of build-id that follow */
+	uint32_t reserved;
 };
 
 /*

@@ -217,6 +217,49 @@ static int count_objects(struct dl_phdr_info *info, size_t size, void *data)
 	return 1; /* the counters are the same in every entry */
 }
 
+/* The GNU build-id note of a mapped object (its PT_NOTE segments, as mapped), or 0 bytes. */
+static uint32_t build_id_of(const struct dl_phdr_info *info, const unsigned char **id)
+{
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		size_t align = ph->p_align == 8 ? 8 : 4;
+		const unsigned char *p = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr), *end = p + ph->p_memsz;
+		while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
+			const ElfW(Nhdr) *n = (const ElfW(Nhdr) *)p;
+			size_t name = (n->n_namesz + align - 1) & ~(align - 1), desc = (n->n_descsz + align - 1) & ~(align - 1);
+			if ((size_t)(end - p) - sizeof(*n) < name || (size_t)(end - p) - sizeof(*n) - name < desc)
+				break;
+			if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && !memcmp(p + sizeof(*n), "GNU", 4) &&
+			    n->n_descsz <= 64) {
+				*id = p + sizeof(*n) + name;
+				return n->n_descsz;
+			}
+			p += sizeof(*n) + name + desc;
+		}
+	}
+	return 0;
+}
+
+/* The MODULE_FILE record after a module's: its build-id, and its file's size and mtime now. */
+static void add_module_file(const struct dl_phdr_info *info, const char *path)
+{
+	const unsigned char *id = NULL;
+	uint32_t id_len = build_id_of(info, &id);
+	struct stat st;
+	struct lh_rec_module_file f = { 0, 0, id_len, 0 };
+	if (stat(path, &st) == 0) {
+		f.size = (uint64_t)st.st_size;
+		f.mtime_ns = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	}
+	if (!record_begin(LH_REC_MODULE_FILE, sizeof(f) + id_len))
+		return;
+	buf_put(&f, sizeof(f));
+	buf_put(id, id_len);
+	buf_pad();
+}
+
 static int add_module(struct dl_phdr_info *info, size_t size, void *data)
 {
 	(void)size;
@@ -254,6 +297,7 @@ static int add_module(struct dl_phdr_info *info, size_t size, void *data)
 	buf_put(&m, sizeof(m));
 	buf_put(path, len);
 	buf_pad();
+	add_module_file(info, path);
 	return 0;
 }
 

@@ -16,7 +16,9 @@
 
 #include <dlfcn.h>
 #include <elfutils/libdw.h>
+#include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
+#include <libelf.h>
 #include <dwarf.h>
 #include <unistd.h>
 
@@ -53,6 +55,8 @@ struct symbolizer {
 	void *libstdcxx;
 	struct jit_symbol { uint64_t start, end; char *name; } *jit; /* V8's perf map, by start */
 	size_t jit_count;
+	struct sym_stale *stale;
+	size_t stale_count;
 };
 
 static const Dwfl_Callbacks offline_callbacks = {
@@ -144,21 +148,68 @@ static const char *jit_function(const struct symbolizer *s, uint64_t pc)
 	return lo && pc < s->jit[lo - 1].end ? s->jit[lo - 1].name : NULL;
 }
 
+/* The GNU build-id of the ELF file at path (libdwelf), or -1. */
+static ssize_t file_build_id(const char *path, const void **id, Elf **elf, int *fd)
+{
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	*elf = *fd >= 0 ? elf_begin(*fd, ELF_C_READ_MMAP, NULL) : NULL;
+	return *elf ? dwelf_elf_gnu_build_id(*elf, id) : -1;
+}
+
+/*
+ * Why the file at m's path is not the one that ran, or NULL: gone, or its
+ * build-id (when the process's had one), else its size or mtime, differs
+ * from what the trace recorded.
+ */
+static const char *file_changed(const struct trace_module *m)
+{
+	if (!m->file_known || m->path[0] != '/')
+		return NULL; /* nothing to compare (an older trace), or not a file (the vDSO) */
+	struct stat st;
+	if (stat(m->path, &st) != 0)
+		return "the file is gone";
+	if (m->build_id_len) {
+		const void *id = NULL;
+		Elf *elf;
+		int fd;
+		ssize_t len = file_build_id(m->path, &id, &elf, &fd);
+		bool same = len == (ssize_t)m->build_id_len && !memcmp(id, m->build_id, m->build_id_len);
+		if (elf)
+			elf_end(elf);
+		if (fd >= 0)
+			close(fd);
+		return same ? NULL : "its build-id differs";
+	}
+	uint64_t mtime = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	return (uint64_t)st.st_size != m->file_size || mtime != m->file_mtime_ns ? "no build-id, and its size or time differs" : NULL;
+}
+
+/* Reports to libdwfl the modules whose files are the ones that ran; lists the others. */
+static void report_modules(struct symbolizer *s, const struct trace *t)
+{
+	size_t cap = 0;
+	elf_version(EV_CURRENT);
+	dwfl_report_begin(s->dwfl);
+	for (size_t i = 0; i < t->module_count; i++) {
+		const struct trace_module *m = &t->modules[i];
+		const char *why = file_changed(m);
+		if (why) {
+			lh_grow((void **)&s->stale, &cap, s->stale_count + 1, sizeof(*s->stale));
+			s->stale[s->stale_count++] = (struct sym_stale){ m->path, why };
+		} else if (access(m->path, R_OK) == 0) { /* not the vDSO, nor a file deleted since */
+			dwfl_report_elf(s->dwfl, base_name(m->path), m->path, -1, m->bias, false);
+		}
+	}
+	dwfl_report_end(s->dwfl, NULL, NULL);
+}
+
 struct symbolizer *symbolizer_new(const struct trace *t)
 {
 	struct symbolizer *s = lh_calloc(1, sizeof(*s));
 	s->trace = t;
 	s->dwfl = dwfl_begin(&offline_callbacks);
-	if (s->dwfl) {
-		dwfl_report_begin(s->dwfl);
-		for (size_t i = 0; i < t->module_count; i++) {
-			const struct trace_module *m = &t->modules[i];
-			if (access(m->path, R_OK) != 0)
-				continue; /* the vDSO, or a file deleted since */
-			dwfl_report_elf(s->dwfl, base_name(m->path), m->path, -1, m->bias, false);
-		}
-		dwfl_report_end(s->dwfl, NULL, NULL);
-	}
+	if (s->dwfl)
+		report_modules(s, t);
 	s->libstdcxx = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_LOCAL);
 	if (s->libstdcxx)
 		*(void **)&s->demangle = dlsym(s->libstdcxx, "__cxa_demangle");
@@ -372,10 +423,17 @@ const char *symbolizer_build_id(struct symbolizer *s, const struct trace_module 
 	return intern(s, hex);
 }
 
+const struct sym_stale *symbolizer_stale(const struct symbolizer *s, size_t *count)
+{
+	*count = s->stale_count;
+	return s->stale;
+}
+
 void symbolizer_free(struct symbolizer *s)
 {
 	if (!s)
 		return;
+	free(s->stale);
 	if (s->dwfl)
 		dwfl_end(s->dwfl);
 	if (s->libstdcxx)

@@ -14,7 +14,10 @@
  * under `run --js-frames`) they get the JS function's name and script.
  *
  * The modules must still be on disk at the same paths (report on the
- * machine that ran the program, before upgrading it).
+ * machine that ran the program, before upgrading it). A module whose file
+ * is not the one that ran (the trace records each one's build-id, size
+ * and mtime) is left out, so its frames are module+offset rather than
+ * another build's lines; symbolizer_stale() lists them.
  */
 #ifndef LH_TRACE_SYMBOLIZE_H
 #define LH_TRACE_SYMBOLIZE_H
@@ -46,6 +49,12 @@ const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t return_
  * (a different name at that address) or has none. Lives as long as s.
  */
 const char *symbolizer_build_id(struct symbolizer *s, const struct trace_module *m);
+/* A module whose file on disk is not the one that ran: its frames are left unnamed. */
+struct sym_stale {
+	const char *path;       /* the trace's */
+	const char *why;        /* "the file is gone", "its build-id differs", ... (static) */
+};
+const struct sym_stale *symbolizer_stale(const struct symbolizer *s, size_t *count);
 /* symbolizer_lookup(s, ret)->runtime without resolving the frame (no debug information read). */
 bool symbolizer_is_runtime(struct symbolizer *s, uint64_t return_address);
 void symbolizer_free(struct symbolizer *s);

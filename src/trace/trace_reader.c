@@ -67,14 +67,17 @@ static void add_module(struct trace *t, const struct lh_rec_module *m, const cha
 		if (t->modules[i].bias == m->bias && t->modules[i].lo == m->lo && t->modules[i].hi == m->hi &&
 		    strlen(t->modules[i].path) == m->path_len && !memcmp(t->modules[i].path, path, m->path_len)) {
 			t->modules[i].last_list = t->module_lists;
+			t->last_module = i;
 			return;
 		}
 	lh_grow((void **)&t->modules, cap, t->module_count + 1, sizeof(*t->modules));
 	char *p = lh_malloc(m->path_len + 1);
 	memcpy(p, path, m->path_len);
 	p[m->path_len] = 0;
-	t->modules[t->module_count++] = (struct trace_module){ p, m->bias, m->lo, m->hi, (m->flags & LH_MODULE_MAIN) != 0,
-							       t->module_lists, t->module_lists, 0 };
+	t->last_module = t->module_count;
+	t->modules[t->module_count++] = (struct trace_module){ .path = p, .bias = m->bias, .lo = m->lo, .hi = m->hi,
+							       .main = (m->flags & LH_MODULE_MAIN) != 0,
+							       .first_list = t->module_lists, .last_list = t->module_lists };
 }
 
 /*
@@ -235,7 +238,7 @@ static bool read_records(struct trace *t, const char *data, size_t *off, size_t 
 			return true; /* cut short: keep what came before */
 		const char *p = data + *off + sizeof(r);
 		bool ok = true;
-		if (r.type != LH_REC_MODULE)
+		if (r.type != LH_REC_MODULE && r.type != LH_REC_MODULE_FILE)
 			t->in_module_list = false;
 		switch (r.type) {
 		case LH_REC_MODULE: {
@@ -265,6 +268,21 @@ static bool read_records(struct trace *t, const char *data, size_t *off, size_t 
 			memcpy(&pr, p, sizeof(pr));
 			t->forks_untracked = pr.forks;
 			t->batches_lost = pr.batches_lost;
+			break;
+		}
+		case LH_REC_MODULE_FILE: {
+			struct lh_rec_module_file f;
+			if (r.size < sizeof(f) || (memcpy(&f, p, sizeof(f)), f.build_id_len > 64 || sizeof(f) + f.build_id_len > r.size) ||
+			    !t->in_module_list) {
+				ok = lh_error_at(err, *off, "malformed module file record");
+				break;
+			}
+			struct trace_module *m = &t->modules[t->last_module];
+			m->file_known = true;
+			m->file_size = f.size;
+			m->file_mtime_ns = f.mtime_ns;
+			m->build_id_len = f.build_id_len;
+			memcpy(m->build_id, p + sizeof(f), f.build_id_len);
 			break;
 		}
 		case LH_REC_EXEC: {

@@ -32,6 +32,10 @@ struct trace_module {
 	bool main;
 	uint32_t first_list, last_list; /* the module lists it was in */
 	uint64_t shift;
+	bool file_known;              /* a MODULE_FILE record said what file was mapped: */
+	uint64_t file_size, file_mtime_ns;
+	uint32_t build_id_len;        /* 0: it had no GNU build-id */
+	unsigned char build_id[64];
 };
 
 /* A stack's cumulative counters as of one snapshot. */
@@ -89,6 +93,7 @@ struct trace {
 	char *exec_path;              /* the program this one exec'd (the trace ends there), or NULL */
 	uint32_t module_lists;        /* module lists read so far (while reading: the current one) */
 	bool in_module_list;          /* while reading: the last record was a module */
+	size_t last_module;           /* while reading: the module of the last MODULE record */
 };
 
 /* Reads path. Returns NULL with err set when the file is unreadable or malformed. */
