@@ -14,7 +14,7 @@ override CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno
 LDLIBS += -lz -ldw -lelf
 SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LIB_SRC := $(wildcard src/common/*.c src/heap/*.c src/analysis/*.c src/report/*.c src/trace/*.c)
+LIB_SRC := $(wildcard src/common/*.c src/heap/*.c src/analysis/*.c src/report/*.c src/trace/*.c src/watch/*.c)
 PRELOAD_SRC := $(wildcard src/native/*.c)
 # The preload library is built apart from CFLAGS: never with sanitizers (make asan),
 # which cannot run inside an arbitrary program.
@@ -27,7 +27,12 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps demo test unit asan fuzz bench clean
-all: $(BUILD)/leakhound $(BUILD)/libleakhound-preload.so
+all: $(BUILD)/leakhound $(BUILD)/libleakhound-preload.so $(BUILD)/leakhound-agent.js
+
+# watch's agent, found next to the binary (/proc/self/exe) and loaded into node with --require.
+$(BUILD)/leakhound-agent.js: src/watch/agent.js
+	@mkdir -p $(dir $@)
+	cp $< $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -27,6 +27,10 @@ int cmd_trend(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
+/* Prints the verdict of watch directory dir (cmd-watch.c); returns the exit status. */
+int watch_print_verdict(const char *dir, bool json, uint64_t min_growth);
 
 /* A warning on stderr for each module whose file is not the one that ran (its frames stay unnamed). */
 struct symbolizer;

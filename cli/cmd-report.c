@@ -13,9 +13,15 @@
 #include "../src/trace/symbolize.h"
 #include "../src/trace/trace_reader.h"
 
+#include <sys/stat.h>
+
 static const char report_usage[] =
 	"usage: leakhound report [--json | --format FORMAT [--sample TYPE]] [--output OUT] [--top N] [--stacks N]\n"
 	"                        [--min-growth SIZE] [--show-kinds LIST] FILE.lhtrace\n"
+	"       leakhound report [--json] [--min-growth SIZE] DIR\n"
+	"\n"
+	"DIR, a directory made by 'leakhound watch': its verdict again (see watch --help;\n"
+	"exit 1 when a leak is suspected).\n"
 	"\n"
 	"Reads a native allocation trace made by 'leakhound run' and prints the\n"
 	"peak and final live memory, then the allocation sites (the innermost\n"
@@ -97,6 +103,9 @@ int cmd_report(int argc, char **argv)
 	if (binary && !output && isatty(STDOUT_FILENO))
 		return cli_usage_error("--format pprof writes binary data: give --output FILE, or redirect standard output");
 
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return watch_print_verdict(path, json, min_growth);
 	struct lh_error err = { 0 };
 	struct trace *t = trace_read(path, &err);
 	if (!t)

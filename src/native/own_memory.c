@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -84,6 +85,9 @@ static void *map_with(size_t bytes, int flags)
 	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | flags, -1, 0);
 	if (p == MAP_FAILED)
 		return NULL;
+	/* Named in /proc/PID/smaps ("[anon:leakhound]"), so `watch` can tell it from the program's memory; a
+	 * kernel without CONFIG_ANON_VMA_NAME refuses, harmlessly. */
+	prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)p, bytes, (unsigned long)"leakhound");
 	own_memory_add(p, bytes);
 	return p;
 }

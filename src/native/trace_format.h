@@ -57,6 +57,7 @@ enum lh_record_type {
 	LH_REC_BATCH = 6,        /* the start of a batch: struct lh_rec_batch (version 4) */
 	LH_REC_EXEC = 7,         /* the process exec'd another program: struct lh_rec_exec + path */
 	LH_REC_MODULE_FILE = 8,  /* the file of the module before it: struct lh_rec_module_file + build-id */
+	LH_REC_ALLOCATOR = 9,    /* glibc's own totals: struct lh_rec_allocator */
 };
 
 /*
@@ -152,6 +153,21 @@ struct lh_rec_snapshot {
 	uint32_t entry_count;    /* struct lh_rec_stack_entry follow */
 };
 #define LH_SNAPSHOT_FINAL 1u
+
+/*
+ * glibc's view of its heap (mallinfo2, all arenas) when the snapshot before
+ * it was taken, in the same batch; written only when LEAKHOUND_TRACE_MALLINFO
+ * is set (`leakhound watch`), since mallinfo2 walks every free list under
+ * the arenas' locks. system - in_use is what the allocator holds from the
+ * OS but is free (fragmentation); in_use includes chunk overhead and the
+ * tracker's 16-byte headers, so in_use - live_bytes is the cost per block.
+ */
+struct lh_rec_allocator {
+	uint64_t system;         /* arena + hblkhd: bytes taken from the OS (sbrk, arenas, mmap'd chunks) */
+	uint64_t in_use;         /* uordblks + hblkhd */
+	uint64_t free;           /* fordblks: free chunks, top included */
+	uint64_t mmapped;        /* hblkhd: chunks served by mmap */
+};
 
 struct lh_rec_stack_entry {
 	uint32_t stack;

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <malloc.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -49,6 +51,7 @@ static uint64_t interval_ns;
 static uint32_t trace_header_flags;
 static uint64_t start_ns;
 static bool finished;
+static bool with_mallinfo;              /* LEAKHOUND_TRACE_MALLINFO: an ALLOCATOR record per batch */
 static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
 static void (*writer_thread_init)(void);
 static _Atomic pid_t writer_tid;        /* set by the thread before start returns */
@@ -399,6 +402,19 @@ static void add_snapshot(uint32_t count, uint32_t flags)
 	}
 }
 
+static void add_allocator(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+	struct lh_rec_allocator a = {
+		.system = mi.arena + mi.hblkhd,
+		.in_use = mi.uordblks + mi.hblkhd,
+		.free = mi.fordblks,
+		.mmapped = mi.hblkhd,
+	};
+	if (record_begin(LH_REC_ALLOCATOR, sizeof(a)))
+		buf_put(&a, sizeof(a));
+}
+
 static void add_leak_check(const struct leak_result *r)
 {
 	size_t loss_bytes = r->record_count * sizeof(struct lh_rec_loss);
@@ -472,6 +488,8 @@ static void write_batch(uint32_t flags, const struct leak_result *leaks)
 	add_new_stacks(count);
 	add_process_if_changed();
 	add_snapshot(count, flags);
+	if (with_mallinfo)
+		add_allocator();
 	if (leaks)
 		add_leak_check(leaks);
 	batch_seal(batch_at);
@@ -562,6 +580,8 @@ bool trace_writer_open(const char *path, uint64_t interval, uint32_t flags)
 		return false;
 	memcpy(trace_path + at, path, len + 1);
 	interval_ns = interval;
+	const char *mallinfo = getenv("LEAKHOUND_TRACE_MALLINFO");
+	with_mallinfo = mallinfo && mallinfo[0] == '1';
 	start_ns = now_ns(CLOCK_MONOTONIC);
 	struct lh_trace_header h = {
 		.magic = LH_TRACE_MAGIC,

@@ -153,7 +153,8 @@ static bool add_snapshot(struct trace *t, const char *p, uint32_t size, uint64_t
 		return lh_error_at(err, off, "snapshot of %u entries does not fit its %u bytes", s.entry_count, size);
 	uint32_t index = (uint32_t)t->snapshot_count;
 	lh_grow((void **)&t->snapshots, cap, index + 1, sizeof(*t->snapshots));
-	t->snapshots[index] = (struct trace_snapshot){ s.time_ns, s.live_bytes, s.live_blocks, s.peak_bytes, s.allocs, s.frees };
+	t->snapshots[index] = (struct trace_snapshot){ s.time_ns, s.live_bytes, s.live_blocks, s.peak_bytes, s.allocs, s.frees,
+						       false, { 0 } };
 	t->snapshot_count++;
 	if (s.flags & LH_SNAPSHOT_FINAL)
 		t->complete = true;
@@ -297,6 +298,15 @@ static bool read_records(struct trace *t, const char *data, size_t *off, size_t 
 			t->exec_path[e.path_len] = 0;
 			break;
 		}
+		case LH_REC_ALLOCATOR:
+			if (r.size < sizeof(struct lh_rec_allocator) || !t->snapshot_count) {
+				ok = lh_error_at(err, *off, "malformed allocator record (%u bytes, %zu snapshots before it)",
+						 r.size, t->snapshot_count);
+				break;
+			}
+			t->snapshots[t->snapshot_count - 1].has_allocator = true;
+			memcpy(&t->snapshots[t->snapshot_count - 1].allocator, p, sizeof(struct lh_rec_allocator));
+			break;
 		default:
 			break; /* a newer record type: skip it */
 		}

@@ -58,6 +58,8 @@ struct trace_stack {
 struct trace_snapshot {
 	uint64_t time_ns;
 	uint64_t live_bytes, live_blocks, peak_bytes, allocs, frees;
+	bool has_allocator;           /* an ALLOCATOR record followed it (`watch` traces) */
+	struct lh_rec_allocator allocator;
 };
 
 /*

@@ -1,0 +1,192 @@
+/*
+ * cmd-watch.c - `leakhound watch [options] -o DIR -- CMD [ARGS...]`: the
+ * whole hunt in one command (src/watch/watch.h), and the verdict printer
+ * shared with `leakhound report DIR`.
+ */
+#include "builtin.h"
+
+#include "../src/report/watch_report.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char watch_usage[] =
+	"usage: leakhound watch [-o DIR] [--duration T] [--interval T] [--warmup T] [--snapshots N]\n"
+	"                       [--snapshot-growth PCT] [--keep-snapshots] [--min-growth SIZE]\n"
+	"                       [--no-js-frames] [--json] [--quiet] -- CMD [ARGS...]\n"
+	"\n"
+	"Runs CMD (a node service, or any program) watched: native allocation\n"
+	"tracking (as 'leakhound run'), a memory timeline (RSS and its parts from\n"
+	"/proc, V8's heap numbers from an agent node loads with --require: the\n"
+	"program is not edited and no network port is opened) and heap snapshots\n"
+	"on a schedule, streamed into leakhound's digest. When CMD exits, --duration\n"
+	"ends, or on Ctrl-C, it prints the verdict: RSS growth after warm-up split\n"
+	"into parts that sum, what grew, where and why. DIR keeps everything\n"
+	"('leakhound report DIR' prints the verdict again), even if either side\n"
+	"is killed.\n"
+	"\n"
+	"  -o, --output DIR      the watch directory (default leakhound-watch)\n"
+	"  --duration T          stop after T (then CMD gets SIGTERM): 30s, 10m, 2h\n"
+	"  --interval T          time between samples (default 1s)\n"
+	"  --warmup T            growth is counted from the end of warm-up (default 5s)\n"
+	"  --snapshots N         heap snapshots in the series, 0 for none (default 6)\n"
+	"  --snapshot-growth PCT RSS or JS heap growth since the last snapshot that calls\n"
+	"                        for the next one (default 10)\n"
+	"  --keep-snapshots      also keep each snapshot, gzip'd, in DIR\n"
+	"  --min-growth SIZE     growth of a part that makes a leak suspected (default\n"
+	"                        4 MiB, or 5% of RSS at the start less allocator-retained)\n"
+	"  --no-js-frames        do not ask node for its perf map (JS names in native stacks)\n"
+	"  --json                the verdict as JSON (see the README)\n"
+	"  -q, --quiet           no status line on stderr\n"
+	"\n"
+	"Exit status: 0 nothing suspected, 1 a leak is suspected, 2 CMD could not be\n"
+	"watched (it could not start, or the directory cannot be written), 3 bad\n"
+	"command line, 4 internal failure.\n"
+	"Environment: LEAKHOUND_PRELOAD overrides the preload library, LEAKHOUND_AGENT\n"
+	"the agent (by default both next to the leakhound binary).\n";
+
+/* Parses "250ms", "1s", "1.5s", "2m", "1h" or "3" (seconds) into milliseconds. */
+static bool parse_time(const char *s, uint64_t *ms)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || !(v >= 0))
+		return false;
+	double scale = !strcmp(end, "ms") ? 1 : !strcmp(end, "s") || !*end ? 1000 : !strcmp(end, "m") ? 60000
+						: !strcmp(end, "h") ? 3600000 : 0;
+	if (!scale || v * scale > 1e12)
+		return false;
+	*ms = (uint64_t)(v * scale + 0.5);
+	return true;
+}
+
+/* A file installed next to the leakhound binary, or the environment's choice. */
+static bool find_beside_binary(const char *env_name, const char *name, char *out, size_t size)
+{
+	const char *env = getenv(env_name);
+	if (env && *env) {
+		snprintf(out, size, "%s", env);
+		return access(out, R_OK) == 0;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = 0;
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = 0;
+	if ((size_t)snprintf(out, size, "%s/%s", exe, name) >= size)
+		return false;
+	return access(out, R_OK) == 0;
+}
+
+int watch_print_verdict(const char *dir, bool json, uint64_t min_growth)
+{
+	struct lh_error err = { 0 };
+	struct watch_thresholds th = { .min_growth = min_growth };
+	struct watch_verdict *v = watch_verdict_load(dir, &th, &err);
+	if (!v)
+		return cli_input_error(dir, &err);
+	if (json)
+		watch_print_json(stdout, v);
+	else
+		watch_print_text(stdout, v);
+	int status = v->leak_suspected ? LH_EXIT_FINDING : LH_EXIT_OK;
+	watch_verdict_free(v);
+	return cli_finish_output(status);
+}
+
+/*
+ * Where the program's command begins: after "--", or at the first word that
+ * is neither an option nor an option's value.
+ */
+static int command_start(int argc, char **argv, const struct cli_option *options, size_t count, bool *dashes)
+{
+	*dashes = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--")) {
+			*dashes = true;
+			return i;
+		}
+		if (a[0] != '-')
+			return i;
+		for (size_t k = 0; k < count; k++)
+			if (a[1] == '-' && !strcmp(a + 2, options[k].name) && options[k].kind != CLI_FLAG)
+				i++;
+		if (!strcmp(a, "-o"))
+			i++;
+	}
+	return argc;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	const char *dir = "leakhound-watch", *duration = NULL, *interval = "1s", *warmup = "5s", *snapshots = "6";
+	uint64_t min_growth = 0, growth_pct = 10;
+	bool json = false, quiet = false, keep = false, no_js_frames = false;
+	const struct cli_option options[] = {
+		{ "output", CLI_STRING, &dir, NULL },
+		{ "duration", CLI_STRING, &duration, NULL },
+		{ "interval", CLI_STRING, &interval, NULL },
+		{ "warmup", CLI_STRING, &warmup, NULL },
+		{ "snapshots", CLI_STRING, &snapshots, NULL },
+		{ "snapshot-growth", CLI_NUMBER, &growth_pct, NULL },
+		{ "keep-snapshots", CLI_FLAG, &keep, NULL },
+		{ "min-growth", CLI_BYTES, &min_growth, NULL },
+		{ "no-js-frames", CLI_FLAG, &no_js_frames, NULL },
+		{ "json", CLI_FLAG, &json, NULL },
+		{ "quiet", CLI_FLAG, &quiet, NULL },
+	};
+	bool dashes;
+	int split = command_start(argc, argv, options, LH_ARRAY_LEN(options), &dashes);
+	/* "-o DIR" and "-q" are the short forms of --output and --quiet. */
+	for (int i = 1; i < split; i++)
+		argv[i] = !strcmp(argv[i], "-o") ? "--output" : !strcmp(argv[i], "-q") ? "--quiet" : argv[i];
+	int first, status = cli_parse_options(split, argv, options, LH_ARRAY_LEN(options), watch_usage, 0, 0, &first);
+	if (status >= 0)
+		return status;
+	int cmd = split + dashes;
+	if (cmd >= argc)
+		return cli_usage_error("watch needs a command to run: leakhound watch -o DIR -- CMD [ARGS...]");
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(snapshots, &end, 10);
+	if (errno || end == snapshots || *end || n > 1000 || snapshots[0] == '-')
+		return cli_usage_error("--snapshots takes a count from 0 to 1000, not '%s'", snapshots);
+	if (growth_pct > 1000)
+		return cli_usage_error("--snapshot-growth takes a percentage from 1 to 1000, not %llu", (unsigned long long)growth_pct);
+	struct watch_options o = {
+		.dir = dir,
+		.command = argv + cmd,
+		.max_snapshots = (size_t)n,
+		.snapshot_growth = (double)growth_pct / 100,
+		.keep_snapshots = keep,
+		.js_frames = !no_js_frames,
+		.progress = !quiet && isatty(STDERR_FILENO),
+		.min_growth = min_growth,
+	};
+	if (!parse_time(interval, &o.interval_ms) || o.interval_ms < 50)
+		return cli_usage_error("--interval takes a time of at least 50ms such as 500ms, 1s or 2m, not '%s'", interval);
+	if (!parse_time(warmup, &o.warmup_ms))
+		return cli_usage_error("--warmup takes a time such as 0, 5s or 2m, not '%s'", warmup);
+	if (duration && (!parse_time(duration, &o.duration_ms) || !o.duration_ms))
+		return cli_usage_error("--duration takes a time such as 30s, 10m or 2h, not '%s'", duration);
+	char preload[PATH_MAX], agent[PATH_MAX];
+	if (!find_beside_binary("LEAKHOUND_PRELOAD", "libleakhound-preload.so", preload, sizeof(preload)) ||
+	    !find_beside_binary("LEAKHOUND_AGENT", "leakhound-agent.js", agent, sizeof(agent))) {
+		fprintf(stderr, "leakhound: cannot find the preload library or the agent next to leakhound (build them with 'make')\n");
+		return LH_EXIT_INTERNAL;
+	}
+	o.preload = preload;
+	o.agent = agent;
+	struct lh_error err = { 0 };
+	if (!watch_run(&o, &err))
+		return cli_input_error(dir, &err);
+	return watch_print_verdict(dir, json, 0);
+}
