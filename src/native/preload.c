@@ -8,6 +8,8 @@
  *   LEAKHOUND_LEAK_CHECK         1: serve the malloc family from the leak
  *                                heap and run leak checks (leak_check.h)
  *   LEAKHOUND_TRACE_CHILDREN     1: descendants track too
+ *   LEAKHOUND_TRACE_MALLINFO     1: glibc's totals after each snapshot
+ *                                (`watch`; read by trace_writer.c)
  *   LEAKHOUND_SAMPLE_RATE        bytes: sample allocations, one per that
  *                                many bytes on average (tracker.h); not
  *                                with LEAKHOUND_LEAK_CHECK

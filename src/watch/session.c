@@ -557,6 +557,13 @@ LH_NORETURN static void exec_program(const struct session *s, int child_sock, co
 	setenv("LEAKHOUND_TRACE_INTERVAL_MS", num, 1);
 	setenv("LEAKHOUND_TRACE_FILE", trace, 1);
 	setenv("LEAKHOUND_TRACE_MALLINFO", "1", 1);
+	unsetenv("LEAKHOUND_LEAK_CHECK"); /* exact tracking, of this process only, whatever the caller's environment */
+	unsetenv("LEAKHOUND_SAMPLE_RATE");
+	unsetenv("LEAKHOUND_TRACE_CHILDREN");
+	if (o->js_frames)
+		setenv("LEAKHOUND_JS_FRAMES", "1", 1); /* the trace says so: its reader then reads node's perf map */
+	else
+		unsetenv("LEAKHOUND_JS_FRAMES");
 	const char *old = getenv("LD_PRELOAD");
 	size_t n = strlen(o->preload) + (old ? strlen(old) : 0) + 2;
 	char *joined = lh_malloc(n);
