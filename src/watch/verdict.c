@@ -697,16 +697,18 @@ static void compose(struct watch_verdict *v, const struct js_side *js, const str
 			 "V8 gives heap pages back slowly after a peak of allocation; --max-semi-space-size and "
 			 "--max-old-space-size bound it.");
 	}
-	/* Check's findings that no growing part explains are listed as they are. */
+	/*
+	 * Check's findings on handles that no growing part explains are listed as they are (handles pile up
+	 * nowhere else). Its class findings are not: over a few snapshots a class whose count goes up and down
+	 * (a window of recent requests) can grow in every interval by chance, and the process-wide floors are
+	 * the better judge; the classes stay in js_classes.
+	 */
 	for (size_t i = 0; i < js->finding_count; i++) {
 		const struct js_finding *x = &js->findings[i];
-		bool handles = !strcmp(x->id, "handle-scope-growth");
-		bool buffers = !strcmp(x->id, "class-growth") && is_buffer_class(x->title);
-		if ((handles && grew[PART_NATIVE_MALLOC]) || (buffers && grew[PART_ARRAY_BUFFERS]) ||
-		    (!handles && !buffers && grew[PART_JS_HEAP]))
+		bool handles = !strcmp(x->id, "handle-scope-growth") || !strcmp(x->id, "global-handles-growth");
+		if (!handles || grew[PART_NATIVE_MALLOC])
 			continue;
-		struct watch_finding *f = add_finding(v, x->id, handles ? PART_NATIVE_MALLOC : buffers ? PART_ARRAY_BUFFERS
-											     : PART_JS_HEAP);
+		struct watch_finding *f = add_finding(v, x->id, PART_NATIVE_MALLOC);
 		snprintf(f->title, sizeof(f->title), "%s", x->title);
 		fmt_into(f->explanation, sizeof(f->explanation), "%s. %s%s%s (below --min-growth in RSS terms)", x->evidence,
 			 x->explanation, x->path[0] ? " Path: " : "", x->path);
