@@ -37,7 +37,9 @@
     const h = v8.getHeapStatistics();
     const c = v8.getHeapCodeStatistics();
     const m = process.memoryUsage();
-    send(`${kind} heap_used=${h.used_heap_size} heap_physical=${h.total_physical_size}` +
+    // The moment and RSS of these numbers, so that leakhound's other sources are read at the same time.
+    const now = performance.timeOrigin + performance.now();
+    send(`${kind} unix_ms=${now.toFixed(3)} heap_used=${h.used_heap_size} heap_physical=${h.total_physical_size}` +
          ` heap_total=${h.total_heap_size} external=${m.external} array_buffers=${m.arrayBuffers}` +
          ` code=${c.code_and_metadata_size + c.bytecode_and_metadata_size} rss=${m.rss}`);
   }

@@ -154,6 +154,8 @@ static bool proc_read(int pid, struct proc_parts *p)
 struct v8_numbers {
 	bool known;
 	int64_t heap_used, heap_physical, heap_total, external, array_buffers, code;
+	int64_t rss;                  /* node's own reading, at the same moment (0: none) */
+	double unix_s;                /* when the agent read them (0: unknown) */
 };
 
 struct session {
@@ -201,6 +203,15 @@ static void take_sample(struct session *s, const struct v8_numbers *v)
 	if (!proc_read(s->pid, &p))
 		return;
 	double now = now_unix();
+	/*
+	 * The row's time and RSS are the agent's when it sent them: V8's numbers, RSS and (interpolated at that
+	 * time) the trace's then describe one moment, however late this process woke up to read them. The
+	 * mappings' parts change slowly and are read now.
+	 */
+	if (v->known && v->unix_s > 0 && v->rss > 0) {
+		now = v->unix_s;
+		p.rss = v->rss;
+	}
 	char row[512];
 	snprintf(row, sizeof(row), "%.3f\t%.3f\t%lld\t%lld\t%lld\t%lld\t%lld\t%d\t%lld\t%lld\t%lld\t%lld\t%lld\t%lld\n",
 		 now - s->start, now, (long long)p.rss, (long long)p.code, (long long)p.files, (long long)p.stacks,
@@ -236,6 +247,10 @@ static bool parse_v8_line(const char *line, struct v8_numbers *v)
 		seen++;
 	}
 	v->known = seen == LH_ARRAY_LEN(keys);
+	const char *at = strstr(line, " rss=");
+	v->rss = at ? strtoll(at + 5, NULL, 10) : 0;
+	at = strstr(line, " unix_ms=");
+	v->unix_s = at ? strtod(at + 9, NULL) / 1000 : 0;
 	return v->known;
 }
 
@@ -506,7 +521,7 @@ static void write_js_findings(struct session *s)
 	if (t->count < 2)
 		return;
 	trend_finish(t);
-	char line[8192], a[300], b[500], c[1000], d[2000];
+	char line[9000], a[300], b[500], c[1000], d[2000];
 	if (t->count >= 3) {
 		struct leak_findings f;
 		leak_rules_apply(t, s->last, &leak_default_thresholds, &f);
@@ -516,7 +531,11 @@ static void write_js_findings(struct session *s)
 			tsv_field(b, sizeof(b), x->evidence);
 			tsv_field(c, sizeof(c), x->explanation);
 			tsv_field(d, sizeof(d), x->path ? x->path : "");
-			snprintf(line, sizeof(line), "finding\t%s\t%.0f\t%s\t%s\t%s\t%s\n", x->id, x->growth, a, b, c, d);
+			char cls[200], holder[300];
+			tsv_field(cls, sizeof(cls), x->acc ? x->acc->cls : "");
+			tsv_field(holder, sizeof(holder), x->acc ? x->acc->holder : "");
+			snprintf(line, sizeof(line), "finding\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\n", x->id, x->growth, a, b, c,
+				 d, cls, holder);
 			append_line(s->o->dir, "js.tsv", line);
 		}
 		leak_findings_free(&f);

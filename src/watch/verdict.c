@@ -182,6 +182,7 @@ static bool add_snapshot_row(void *ctx, char *line, uint64_t off, struct lh_erro
 
 struct js_finding {
 	char id[40], title[300], evidence[500], explanation[1000], path[2000];
+	char cls[200], holder[300];   /* accumulation findings: the class leaked and what holds it */
 	double growth;
 };
 
@@ -196,9 +197,9 @@ static bool add_js_row(void *ctx, char *line, uint64_t off, struct lh_error *err
 {
 	(void)off, (void)err;
 	struct js_side *js = ctx;
-	char *f[8];
-	size_t n = split_tabs(line, f, 8);
-	if (!strcmp(f[0], "finding") && n == 7) {
+	char *f[10];
+	size_t n = split_tabs(line, f, 10);
+	if (!strcmp(f[0], "finding") && n == 9) {
 		js->findings = lh_realloc_array(js->findings, js->finding_count + 1, sizeof(*js->findings));
 		struct js_finding *x = &js->findings[js->finding_count++];
 		snprintf(x->id, sizeof(x->id), "%s", f[1]);
@@ -207,6 +208,8 @@ static bool add_js_row(void *ctx, char *line, uint64_t off, struct lh_error *err
 		snprintf(x->evidence, sizeof(x->evidence), "%s", f[4]);
 		snprintf(x->explanation, sizeof(x->explanation), "%s", f[5]);
 		snprintf(x->path, sizeof(x->path), "%s", f[6]);
+		snprintf(x->cls, sizeof(x->cls), "%s", f[7]);
+		snprintf(x->holder, sizeof(x->holder), "%s", f[8]);
 	} else if (!strcmp(f[0], "class") && n == 6) {
 		struct watch_verdict *v = js->v;
 		v->classes = lh_realloc_array(v->classes, v->class_count + 1, sizeof(*v->classes));
@@ -608,12 +611,12 @@ static bool is_buffer_class(const char *s)
 	return strstr(s, "Buffer") || strstr(s, "Uint8Array") || strstr(s, "Array)") || strstr(s, "system / JSArrayBufferData");
 }
 
-/* The check findings on classes, as evidence for a part: "title: path" lines. */
+/* Check's findings on objects that accumulate, as evidence for a part: "title (evidence); kept alive by: path". */
 static void class_evidence(char *buf, size_t size, const struct js_side *js, bool buffers)
 {
 	for (size_t i = 0; i < js->finding_count; i++) {
 		const struct js_finding *x = &js->findings[i];
-		if (strcmp(x->id, "class-growth") || is_buffer_class(x->title) != buffers)
+		if (strcmp(x->id, "accumulation") || is_buffer_class(x->cls) != buffers)
 			continue;
 		fmt_append(buf, size, " %s (%s)%s%s.", x->title, x->evidence, x->path[0] ? "; kept alive by: " : "", x->path);
 	}
@@ -797,7 +800,7 @@ struct watch_verdict *watch_verdict_load(const char *dir, const struct watch_thr
 	qsort(v->classes, v->class_count, sizeof(*v->classes), by_class_growth);
 	for (size_t i = 0; i < v->class_count; i++)
 		for (size_t k = 0; k < js.finding_count; k++)
-			if (strstr(js.findings[k].title, v->classes[i].name) && js.findings[k].path[0] && !v->classes[i].path[0])
+			if ((!strcmp(js.findings[k].cls, v->classes[i].name) || strstr(js.findings[k].title, v->classes[i].name)) && js.findings[k].path[0] && !v->classes[i].path[0])
 				snprintf(v->classes[i].path, sizeof(v->classes[i].path), "%s", js.findings[k].path);
 
 	char path[4096];

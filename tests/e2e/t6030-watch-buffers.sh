@@ -6,7 +6,7 @@
 # RSS growth; exit 1.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-watch.sh"
-watch_service buf buffers 1 20000 "" --warmup 2s
+watch_service buf buffers 1 60000 "" --warmup 2s --duration 22s
 [ "$watch_status" -eq 1 ] || fail "expected exit 1 (leak suspected), got $watch_status"
 node -e '
 const w = require(process.env.CHECK), fs = require("fs");

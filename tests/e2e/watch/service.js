@@ -38,7 +38,7 @@ class Session {
   constructor(id) {
     this.id = id;
     this.user = 'user-' + (id % 1000);
-    this.payload = ('session ' + id).padEnd(400, '.');
+    this.payload = ('session ' + id).padEnd(1500, '.');
   }
 }
 const sessionCache = new Map();
@@ -82,6 +82,7 @@ setTimeout(() => {
   clearInterval(timer);
   setTimeout(() => {}, 200); // let the last completions run
 }, ms);
+process.on('SIGTERM', () => process.exit(0)); // watch --duration ends it so: the log is still written
 process.on('exit', () => {
   const list = [];
   for (let i = 0; i < pointCount; i++) list.push([points[2 * i], points[2 * i + 1]]);
