@@ -152,21 +152,28 @@ void holders_describe(const struct heap_snapshot *s, const uint32_t *edges, size
 	char pattern[80] = "";
 	if (key)
 		key_pattern(key, pattern, sizeof(pattern));
-	if (!strcmp(name, "_events")) { /* node's EventEmitter: listeners by event name */
+	bool inside = at + 1 < length; /* the node is in the container, not the container itself */
+	if (inside && !strcmp(name, "_events")) { /* node's EventEmitter: listeners by event name */
 		size_t owner = at ? named_above(s, edges, at - 1) : SIZE_MAX;
 		snprintf(buf, size, "listeners of `%.60s`%s%.60s%s", owner != SIZE_MAX ? edge_name(s, edges[owner]) : holder,
 			 *pattern ? " for '" : "", pattern, *pattern ? "'" : "");
-	} else if (!strcmp(name, "_idleNext") || !strcmp(name, "_idlePrev")) {
+	} else if (inside && (!strcmp(name, "_idleNext") || !strcmp(name, "_idlePrev"))) {
 		snprintf(buf, size, "node's timer lists (timers never cleared)");
-	} else if (!strcmp(container, "Map") || !strcmp(container, "WeakMap")) {
+	} else if (inside && (!strcmp(container, "Map") || !strcmp(container, "WeakMap"))) {
 		snprintf(buf, size, "entries of %s `%.60s`", container, name);
-	} else if (!strcmp(container, "Set") || !strcmp(container, "WeakSet")) {
+	} else if (inside && (!strcmp(container, "Set") || !strcmp(container, "WeakSet"))) {
 		snprintf(buf, size, "members of %s `%.60s`", container, name);
-	} else if (!strcmp(container, "Array") && at + 1 < length) {
+	} else if (inside && !strcmp(container, "Array")) {
 		snprintf(buf, size, "elements of Array `%.60s`", name);
 	} else if (heap_edge_kind(s, edges[at]) == HEAP_EDGE_CONTEXT) {
 		snprintf(buf, size, "closure variable `%.60s`", name);
 	} else {
 		snprintf(buf, size, "`.%.60s` of %.60s", name, *holder ? holder : heap_node_type_name(s, edge_source_on_path(s, edges, at)));
+		/* a record in a collection ("`.customer` of Object, in elements of Array `bucket`") */
+		char outer[200];
+		holders_describe(s, edges, at, outer, sizeof(outer));
+		size_t len = strlen(buf);
+		if (*outer && strncmp(outer, "`.", 2) && len + 8 < size)
+			snprintf(buf + len, size - len, ", in %s", outer);
 	}
 }
