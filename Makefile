@@ -27,10 +27,15 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
 .PHONY: all deps demo test unit asan fuzz bench clean
-all: $(BUILD)/leakhound $(BUILD)/libleakhound-preload.so $(BUILD)/leakhound-agent.js
+all: $(BUILD)/leakhound $(BUILD)/libleakhound-preload.so $(BUILD)/leakhound-agent.js $(BUILD)/leakhound-attach.js
 
 # watch's agent, found next to the binary (/proc/self/exe) and loaded into node with --require.
 $(BUILD)/leakhound-agent.js: src/watch/agent.js
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# watch --pid's helper, which speaks the DevTools protocol to the running node.
+$(BUILD)/leakhound-attach.js: src/watch/attach.js
 	@mkdir -p $(dir $@)
 	cp $< $@
 

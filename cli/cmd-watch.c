@@ -17,6 +17,7 @@ static const char watch_usage[] =
 	"usage: leakhound watch [-o DIR] [--duration T] [--interval T] [--warmup T] [--snapshots N]\n"
 	"                       [--snapshot-growth PCT] [--keep-snapshots] [--min-growth SIZE]\n"
 	"                       [--no-js-frames] [--json] [--quiet] -- CMD [ARGS...]\n"
+	"       leakhound watch [options] --pid PID\n"
 	"\n"
 	"Runs CMD (a node service, or any program) watched: native allocation\n"
 	"tracking (as 'leakhound run'), a memory timeline (RSS and its parts from\n"
@@ -29,6 +30,10 @@ static const char watch_usage[] =
 	"is killed.\n"
 	"\n"
 	"  -o, --output DIR      the watch directory (default leakhound-watch)\n"
+	"  --pid PID             attach to a node already running: SIGUSR1 opens its\n"
+	"                        inspector on 127.0.0.1 (port 9229) while it is watched;\n"
+	"                        timeline and snapshots only, no native tracking. Anyone\n"
+	"                        on this machine can connect to that port meanwhile.\n"
 	"  --duration T          stop after T (then CMD gets SIGTERM): 30s, 10m, 2h\n"
 	"  --interval T          time between samples (default 1s)\n"
 	"  --warmup T            growth is counted from the end of warm-up (default 5s)\n"
@@ -45,8 +50,9 @@ static const char watch_usage[] =
 	"Exit status: 0 nothing suspected, 1 a leak is suspected, 2 CMD could not be\n"
 	"watched (it could not start, or the directory cannot be written), 3 bad\n"
 	"command line, 4 internal failure.\n"
-	"Environment: LEAKHOUND_PRELOAD overrides the preload library, LEAKHOUND_AGENT\n"
-	"the agent (by default both next to the leakhound binary).\n";
+	"Environment: LEAKHOUND_PRELOAD, LEAKHOUND_AGENT and LEAKHOUND_ATTACH override the\n"
+	"preload library and the agents (by default next to the leakhound binary),\n"
+	"LEAKHOUND_NODE the node that runs the attach helper (default: node on PATH).\n";
 
 /* Parses "250ms", "1s", "1.5s", "2m", "1h" or "3" (seconds) into milliseconds. */
 static bool parse_time(const char *s, uint64_t *ms)
@@ -127,7 +133,8 @@ static int command_start(int argc, char **argv, const struct cli_option *options
 
 int cmd_watch(int argc, char **argv)
 {
-	const char *dir = "leakhound-watch", *duration = NULL, *interval = "1s", *warmup = "5s", *snapshots = "6";
+	const char *dir = "leakhound-watch", *duration = NULL, *interval = "1s", *warmup = "5s", *snapshots = "6",
+		   *pid = NULL;
 	uint64_t min_growth = 0, growth_pct = 10;
 	bool json = false, quiet = false, keep = false, no_js_frames = false;
 	const struct cli_option options[] = {
@@ -142,6 +149,7 @@ int cmd_watch(int argc, char **argv)
 		{ "no-js-frames", CLI_FLAG, &no_js_frames, NULL },
 		{ "json", CLI_FLAG, &json, NULL },
 		{ "quiet", CLI_FLAG, &quiet, NULL },
+		{ "pid", CLI_STRING, &pid, NULL },
 	};
 	bool dashes;
 	int split = command_start(argc, argv, options, LH_ARRAY_LEN(options), &dashes);
@@ -152,8 +160,17 @@ int cmd_watch(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	int cmd = split + dashes;
-	if (cmd >= argc)
-		return cli_usage_error("watch needs a command to run: leakhound watch -o DIR -- CMD [ARGS...]");
+	long attach = 0;
+	if (pid) {
+		char *end;
+		errno = 0;
+		attach = strtol(pid, &end, 10);
+		if (errno || end == pid || *end || attach <= 0 || attach > INT32_MAX)
+			return cli_usage_error("--pid takes a process id, not '%s'", pid);
+		if (cmd < argc)
+			return cli_usage_error("watch takes a command to run or --pid, not both");
+	} else if (cmd >= argc)
+		return cli_usage_error("watch needs a command to run: leakhound watch -o DIR -- CMD [ARGS...], or --pid PID");
 	char *end;
 	errno = 0;
 	unsigned long long n = strtoull(snapshots, &end, 10);
@@ -163,7 +180,8 @@ int cmd_watch(int argc, char **argv)
 		return cli_usage_error("--snapshot-growth takes a percentage from 1 to 1000, not %llu", (unsigned long long)growth_pct);
 	struct watch_options o = {
 		.dir = dir,
-		.command = argv + cmd,
+		.command = attach ? NULL : argv + cmd,
+		.attach_pid = (int)attach,
 		.max_snapshots = (size_t)n,
 		.snapshot_growth = (double)growth_pct / 100,
 		.keep_snapshots = keep,
@@ -177,14 +195,18 @@ int cmd_watch(int argc, char **argv)
 		return cli_usage_error("--warmup takes a time such as 0, 5s or 2m, not '%s'", warmup);
 	if (duration && (!parse_time(duration, &o.duration_ms) || !o.duration_ms))
 		return cli_usage_error("--duration takes a time such as 30s, 10m or 2h, not '%s'", duration);
-	char preload[PATH_MAX], agent[PATH_MAX];
+	char preload[PATH_MAX], agent[PATH_MAX], helper[PATH_MAX];
 	if (!find_beside_binary("LEAKHOUND_PRELOAD", "libleakhound-preload.so", preload, sizeof(preload)) ||
-	    !find_beside_binary("LEAKHOUND_AGENT", "leakhound-agent.js", agent, sizeof(agent))) {
-		fprintf(stderr, "leakhound: cannot find the preload library or the agent next to leakhound (build them with 'make')\n");
+	    !find_beside_binary("LEAKHOUND_AGENT", "leakhound-agent.js", agent, sizeof(agent)) ||
+	    !find_beside_binary("LEAKHOUND_ATTACH", "leakhound-attach.js", helper, sizeof(helper))) {
+		fprintf(stderr, "leakhound: cannot find the preload library or the agents next to leakhound (build them with 'make')\n");
 		return LH_EXIT_INTERNAL;
 	}
 	o.preload = preload;
 	o.agent = agent;
+	o.attach_helper = helper;
+	const char *node = getenv("LEAKHOUND_NODE");
+	o.node = node && *node ? node : "node";
 	struct lh_error err = { 0 };
 	if (!watch_run(&o, &err))
 		return cli_input_error(dir, &err);

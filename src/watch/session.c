@@ -183,6 +183,8 @@ struct session {
 	int status;
 	char inbuf[8192];
 	size_t inlen;
+	char attach_error[300];       /* why the attach helper gave up */
+	bool target_gone;             /* attach mode: the program exited */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -395,6 +397,8 @@ static void handle_line(struct session *s, const char *line)
 			take_sample(s, &v);
 		if (snapshot_due(s, since_start(s)))
 			request_snapshot(s);
+	} else if (!strncmp(line, "error ", 6)) {
+		snprintf(s->attach_error, sizeof(s->attach_error), "%s", line + 6);
 	} else if (!strcmp(line, "snapshot-begin")) {
 		receive_snapshot(s);
 	} else if (!strncmp(line, "snapshot-end ", 13)) {
@@ -464,7 +468,11 @@ static void watch_loop(struct session *s)
 		if (r > 0 && (pfd.revents & (POLLIN | POLLHUP | POLLERR)))
 			agent_open = read_agent(s);
 		if (child_done(s, WNOHANG))
+			break; /* the program ended (start mode), or the attach helper did */
+		if (!s->o->command && kill(s->pid, 0) < 0 && errno == ESRCH) {
+			s->target_gone = true;
 			break;
+		}
 		double now = now_unix();
 		/* No agent line for two intervals: /proc alone. */
 		if ((now - s->last_sample) * 1000 >= 2.0 * (double)s->o->interval_ms && !s->requested) {
@@ -487,9 +495,9 @@ static void watch_loop(struct session *s)
 /* A --duration run ends with a snapshot and a sample while the program still runs, then stops it. */
 static void finish_alive(struct session *s)
 {
-	if (s->exited)
+	if (s->exited && s->o->command)
 		return;
-	if (s->o->max_snapshots && s->taken < s->o->max_snapshots && !s->requested && s->heap_used) {
+	if (!s->exited && !s->target_gone && s->o->max_snapshots && s->taken < s->o->max_snapshots && !s->requested && s->heap_used) {
 		request_snapshot(s);
 		double deadline = now_unix() + 120;
 		while (s->requested && now_unix() < deadline && !child_done(s, WNOHANG)) {
@@ -498,8 +506,13 @@ static void finish_alive(struct session *s)
 				break;
 		}
 	}
-	if (s->child <= 0)
+	if (s->child <= 0 || s->exited)
 		return;
+	if (!s->o->command) { /* the helper closes the target's inspector when its input ends */
+		shutdown(s->sock, SHUT_WR);
+		for (int i = 0; i < 50 && !child_done(s, WNOHANG); i++)
+			poll(NULL, 0, 100);
+	}
 	kill(s->child, SIGTERM);
 	for (int i = 0; i < 50 && !child_done(s, WNOHANG); i++) {
 		struct pollfd pfd = { .fd = s->sock, .events = POLLIN };
@@ -604,12 +617,38 @@ LH_NORETURN static void exec_program(const struct session *s, int child_sock, co
 	_exit(e == ENOENT ? 127 : 126);
 }
 
+/* Attach mode: the helper speaks the agent's lines on its standard input and output, the socket. */
+LH_NORETURN static void exec_attach_helper(const struct session *s, int child_sock)
+{
+	const struct watch_options *o = s->o;
+	dup2(child_sock, STDIN_FILENO);
+	dup2(child_sock, STDOUT_FILENO);
+	char pid[32], interval[32];
+	snprintf(pid, sizeof(pid), "%d", o->attach_pid);
+	snprintf(interval, sizeof(interval), "%llu", (unsigned long long)o->interval_ms);
+	signal(SIGPIPE, SIG_DFL);
+	execlp(o->node, o->node, "--experimental-websocket", "--no-warnings", o->attach_helper, pid, interval, (char *)NULL);
+	fprintf(stderr, "leakhound: cannot run '%s': %s\n", o->node, strerror(errno));
+	_exit(127);
+}
+
 static bool write_info(const struct session *s)
 {
 	const struct watch_options *o = s->o;
 	char cmd[2048] = "", field[1024];
 	for (char **a = o->command; a && *a; a++)
 		fmt_append(cmd, sizeof(cmd), "%s%s", a == o->command ? "" : " ", *a);
+	if (!o->command) { /* the running program's command line, NULs between its words */
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/cmdline", o->attach_pid);
+		FILE *f = fopen(path, "re");
+		size_t n = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		for (size_t i = 0; i + 1 < n; i++)
+			cmd[i] = cmd[i] ? cmd[i] : ' ';
+		cmd[n] = 0;
+	}
 	tsv_field(field, sizeof(field), cmd);
 	char info[4096];
 	snprintf(info, sizeof(info),
@@ -638,8 +677,16 @@ static bool prepare_dir(const struct watch_options *o, struct lh_error *err)
 
 static void write_end(const struct session *s)
 {
-	char why[200];
-	if (s->exited && WIFEXITED(s->status))
+	char why[400];
+	if (!s->o->command && s->target_gone)
+		snprintf(why, sizeof(why), "the program exited");
+	else if (!s->o->command && s->attach_error[0])
+		snprintf(why, sizeof(why), "could not attach: %s", s->attach_error);
+	else if (!s->o->command && s->exited && !stop_signal && !(s->o->duration_ms && since_start(s) * 1000 >= (double)s->o->duration_ms))
+		snprintf(why, sizeof(why), "the attach helper ended");
+	else if (!s->o->command)
+		snprintf(why, sizeof(why), stop_signal ? "leakhound was stopped (signal %d)" : "--duration ended", (int)stop_signal);
+	else if (s->exited && WIFEXITED(s->status))
 		snprintf(why, sizeof(why), "the program exited with status %d", WEXITSTATUS(s->status));
 	else if (s->exited && WIFSIGNALED(s->status))
 		snprintf(why, sizeof(why), "the program was killed by signal %d", WTERMSIG(s->status));
@@ -649,13 +696,15 @@ static void write_end(const struct session *s)
 		snprintf(why, sizeof(why), "the program exited");
 	else
 		snprintf(why, sizeof(why), "--duration ended");
-	char text[400];
+	char text[600];
 	snprintf(text, sizeof(text), "ended=%s\nend_unix=%.3f\nsnapshots=%zu\n", why, now_unix(), s->taken);
 	create_file(s->o->dir, "end.info", text);
 }
 
 bool watch_run(const struct watch_options *o, struct lh_error *err)
 {
+	if (!o->command && kill(o->attach_pid, 0) < 0)
+		return lh_error_at(err, LH_NO_OFFSET, "cannot attach to pid %d: %s", o->attach_pid, strerror(errno));
 	if (!prepare_dir(o, err))
 		return false;
 	struct session s = { .o = o, .sock = -1 };
@@ -677,16 +726,18 @@ bool watch_run(const struct watch_options *o, struct lh_error *err)
 	if (s.child < 0) {
 		close(sv[0]);
 		close(sv[1]);
-		return lh_error_at(err, LH_NO_OFFSET, "cannot start '%s': %s", o->command[0], strerror(errno));
+		return lh_error_at(err, LH_NO_OFFSET, "cannot fork: %s", strerror(errno));
 	}
 	if (s.child == 0) {
 		close(sv[0]);
-		exec_program(&s, sv[1], trace);
+		if (o->command)
+			exec_program(&s, sv[1], trace);
+		exec_attach_helper(&s, sv[1]);
 	}
 	close(sv[1]);
 	s.sock = sv[0];
 	fcntl(s.sock, F_SETFL, fcntl(s.sock, F_GETFL) | O_NONBLOCK);
-	s.pid = (int)s.child;
+	s.pid = o->command ? (int)s.child : o->attach_pid;
 	stop_signal = 0;
 	sigaction(SIGINT, &stop, &old_int);
 	sigaction(SIGTERM, &stop, &old_term);
@@ -701,6 +752,9 @@ bool watch_run(const struct watch_options *o, struct lh_error *err)
 		;
 	write_js_findings(&s);
 	write_end(&s);
+	bool ok = s.rows || !s.attach_error[0];
+	if (!ok)
+		lh_error_at(err, LH_NO_OFFSET, "%s", s.attach_error);
 	heap_snapshot_free(s.last);
 	trend_free(&s.trend);
 	close(s.sock);
@@ -708,5 +762,5 @@ bool watch_run(const struct watch_options *o, struct lh_error *err)
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sigaction(SIGPIPE, &old_pipe, NULL);
-	return true;
+	return ok;
 }

@@ -45,7 +45,8 @@ struct watch_options {
 	bool js_frames;               /* node's perf map, for JS frames in native stacks */
 	const char *preload;          /* the preload library (start mode) */
 	const char *agent;            /* leakhound-agent.js */
-	const char *node;             /* attach mode: the node binary that speaks CDP for us */
+	const char *node;             /* attach mode: the node that runs the helper */
+	const char *attach_helper;    /* attach mode: leakhound-attach.js */
 	bool progress;                /* a status line on stderr */
 	uint64_t min_growth;          /* kept in watch.info, so that `report DIR` judges alike */
 };
