@@ -16,6 +16,7 @@
 #include "../src/common/error.h"
 #include "../src/analysis/retention.h"
 #include "../src/heap/snapshot.h"
+#include "../src/report/text.h"
 
 int cmd_summary(int argc, char **argv);
 int cmd_top(int argc, char **argv);
@@ -87,7 +88,12 @@ int cli_find_node(const char *file, const struct heap_snapshot *s, const char *r
 /* Parses --retention's value; false (message printed) for an unknown mode. */
 bool cli_parse_retention(const char *value, enum retention_mode *mode);
 
-/* Flushes stdout and reports a failed write (a full disk, a closed pipe). */
+/*
+ * Flushes stdout and reports a failed write (a full disk, a closed pipe).
+ * Text reports print through text_stream_open(stdout) (report/text.h),
+ * closed before this, so that a failed write shows here.
+ */
 int cli_finish_output(int status);
+
 
 #endif

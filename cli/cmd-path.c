@@ -41,8 +41,11 @@ int cmd_path(int argc, char **argv)
 		struct path_report report = { path, s, node, count, paths };
 		if (json)
 			path_print_json(stdout, &report);
-		else
-			path_print_text(stdout, &report);
+		else {
+			FILE *text = text_stream_open(stdout);
+			path_print_text(text, &report);
+			fclose(text);
+		}
 		for (size_t i = 0; i < count; i++)
 			free(paths[i].edges);
 		free(paths);

@@ -127,8 +127,11 @@ int cmd_report(int argc, char **argv)
 					       (int64_t)LH_MIN(min_growth, (uint64_t)INT64_MAX), kinds };
 		if (!strcmp(format, "json"))
 			trace_print_json(out, &report);
-		else
-			trace_print_text(out, &report);
+		else {
+			FILE *text = text_stream_open(out);
+			trace_print_text(text, &report);
+			fclose(text);
+		}
 		growth_free(g);
 	}
 	symbolizer_free(sym);

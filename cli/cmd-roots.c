@@ -35,8 +35,11 @@ int cmd_roots(int argc, char **argv)
 	struct roots_report report = { path, s, sum, all_edges, devtools };
 	if (json)
 		roots_print_json(stdout, &report);
-	else
-		roots_print_text(stdout, &report);
+	else {
+		FILE *text = text_stream_open(stdout);
+		roots_print_text(text, &report);
+		fclose(text);
+	}
 	retention_free(devtools);
 	retention_free(all_edges);
 	heap_summary_free(sum);

@@ -222,7 +222,9 @@ static int report_leaks(const struct trace *t, const char *output, const char *c
 	cli_warn_stale_modules(sym);
 	fflush(stdout);
 	fprintf(stderr, "\nleakhound: leak check at exit of '%s' (pid %llu):\n\n", cmd, (unsigned long long)t->pid);
-	leak_print_check(stderr, t, c, sym, kinds);
+	FILE *text = text_stream_open(stderr);
+	leak_print_check(text, t, c, sym, kinds);
+	fclose(text);
 	if (error_exitcode && leak_check_failed(c))
 		status = error_exitcode;
 	symbolizer_free(sym);

@@ -37,8 +37,11 @@ int cmd_show(int argc, char **argv)
 		struct show_report report = { path, s, ret, classes, node, max_edges };
 		if (json)
 			show_print_json(stdout, &report);
-		else
-			show_print_text(stdout, &report);
+		else {
+			FILE *text = text_stream_open(stdout);
+			show_print_text(text, &report);
+			fclose(text);
+		}
 		heap_classes_free(classes);
 		retention_free(ret);
 		status = cli_finish_output(LH_EXIT_OK);

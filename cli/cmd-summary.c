@@ -50,8 +50,11 @@ int cmd_summary(int argc, char **argv)
 	struct summary_report report = { path, s, sum, &findings, sopts.top };
 	if (json)
 		summary_print_json(stdout, &report);
-	else
-		summary_print_text(stdout, &report);
+	else {
+		FILE *text = text_stream_open(stdout);
+		summary_print_text(text, &report);
+		fclose(text);
+	}
 	heap_summary_free(sum);
 	heap_snapshot_free(s);
 	return cli_finish_output(LH_EXIT_OK);

@@ -43,8 +43,11 @@ int cmd_top(int argc, char **argv)
 	struct top_report report = { path, s, ret, classes, stats, top, all };
 	if (json)
 		top_print_json(stdout, &report);
-	else
-		top_print_text(stdout, &report);
+	else {
+		FILE *text = text_stream_open(stdout);
+		top_print_text(text, &report);
+		fclose(text);
+	}
 	class_stats_free(stats);
 	heap_classes_free(classes);
 	retention_free(ret);

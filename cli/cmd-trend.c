@@ -123,8 +123,11 @@ int cmd_diff(int argc, char **argv)
 		struct diff_report report = { &a, &b, &classes, &cmp, after, ret, largest, largest_count, o.top };
 		if (o.json)
 			diff_print_json(stdout, &report);
-		else
-			diff_print_text(stdout, &report);
+		else {
+			FILE *text = text_stream_open(stdout);
+			diff_print_text(text, &report);
+			fclose(text);
+		}
 		free(largest);
 		retention_free(ret);
 		compare_free(&cmp);
@@ -148,8 +151,11 @@ int cmd_trend(int argc, char **argv)
 	if (last) {
 		if (o.json)
 			trend_print_json(stdout, &t, o.top);
-		else
-			trend_print_text(stdout, &t, last, o.top);
+		else {
+			FILE *text = text_stream_open(stdout);
+			trend_print_text(text, &t, last, o.top);
+			fclose(text);
+		}
 		status = cli_finish_output(LH_EXIT_OK);
 	}
 	heap_snapshot_free(last);
@@ -170,8 +176,11 @@ int cmd_check(int argc, char **argv)
 		leak_rules_apply(&t, last, &o.th, &findings);
 		if (o.json)
 			check_print_json(stdout, &t, &findings);
-		else
-			check_print_text(stdout, &t, &findings);
+		else {
+			FILE *text = text_stream_open(stdout);
+			check_print_text(text, &t, &findings);
+			fclose(text);
+		}
 		status = cli_finish_output(findings.count ? LH_EXIT_FINDING : LH_EXIT_OK);
 		leak_findings_free(&findings);
 	}

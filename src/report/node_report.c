@@ -6,6 +6,7 @@
 
 #include "summary_report.h"
 #include "table.h"
+#include "text.h"
 
 /* MARK: - show */
 
@@ -144,7 +145,7 @@ void path_print_text(FILE *out, const struct path_report *r)
 	}
 	fprintf(out, "Retainer paths to %s, shortest first:\n", target);
 	for (size_t i = 0; i < r->count; i++) {
-		char *text = path_describe(s, &r->paths[i]);
+		char *text = text_escape_free(path_describe(s, &r->paths[i]));
 		fprintf(out, "\n  %zu. (%zu edges)\n     %s\n", i + 1, r->paths[i].length, text);
 		free(text);
 	}

@@ -9,6 +9,7 @@
 #include "../analysis/classname.h"
 #include "../common/sort.h"
 #include "table.h"
+#include "text.h"
 
 #define NAME_WIDTH 48
 #define WRAP_COLUMNS 100
@@ -24,11 +25,12 @@ void report_node_label(const struct heap_snapshot *s, uint32_t n, char *buf, siz
 		while (keep && ((unsigned char)name[keep] & 0xc0) == 0x80)
 			keep--;
 	}
-	char clean[NAME_WIDTH + 1];
-	for (size_t i = 0; i < keep; i++)
-		clean[i] = (unsigned char)name[i] < 0x20 ? ' ' : name[i];
-	clean[keep] = '\0';
+	char cut[NAME_WIDTH + 1];
+	memcpy(cut, name, keep);
+	cut[keep] = '\0';
+	char *clean = text_escape(cut);
 	snprintf(buf, size, "'%s%s' (%s) @%u", clean, keep < len ? "..." : "", heap_node_type_name(s, n), s->node_id[n]);
+	free(clean);
 }
 
 void report_edge_label(const struct heap_snapshot *s, uint32_t e, char *buf, size_t size)

@@ -5,6 +5,8 @@
 
 #include <stdarg.h>
 
+#include "text.h"
+
 void table_init(struct table *t, size_t columns, const char *const *headers)
 {
 	memset(t, 0, sizeof(*t));
@@ -28,7 +30,7 @@ void table_add_row(struct table *t, ...)
 	va_start(ap, t);
 	for (size_t c = 0; c < t->columns; c++) {
 		const char *cell = va_arg(ap, const char *);
-		t->cells[t->rows * t->columns + c] = lh_strdup(cell ? cell : "");
+		t->cells[t->rows * t->columns + c] = text_escape(cell ? cell : "");
 	}
 	va_end(ap);
 	t->rows++;

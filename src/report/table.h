@@ -4,7 +4,8 @@
  * A table collects its cells first and prints once, so every column is as
  * wide as its widest cell. Widths count UTF-8 characters, not bytes, so
  * non-ASCII names do not push columns out of line. Cells longer than a
- * column's limit are cut with "...".
+ * column's limit are cut with "...". Cells are escaped as text.h says
+ * (control characters, line breaks too), so a cell is always one line.
  */
 #ifndef LH_REPORT_TABLE_H
 #define LH_REPORT_TABLE_H

@@ -8,6 +8,7 @@
 #include "retention_report.h"
 #include "summary_report.h"
 #include "table.h"
+#include "text.h"
 
 /* "+1,234" / "-56" / "0" */
 static const char *fmt_signed(char *buf, size_t size, double v)
@@ -306,7 +307,7 @@ void trend_print_text(FILE *out, const struct trend *t, const struct heap_snapsh
 			tree = path_tree_build(last, false);
 		struct retainer_path p;
 		if (paths_to(last, tree, n, 1, &p) == 1) {
-			char *text = path_describe(last, &p);
+			char *text = text_escape_free(path_describe(last, &p));
 			fprintf(out, "                retained by: %s\n", text);
 			free(text);
 			free(p.edges);
@@ -395,8 +396,11 @@ void check_print_text(FILE *out, const struct trend *t, const struct leak_findin
 		fprintf(out, "    evidence: %s\n", x->evidence);
 		if (x->acc && *x->acc->contents)
 			fprintf(out, "    holding: %s\n", x->acc->contents);
-		if (x->path)
-			fprintf(out, "    a sample, @%u, is retained by: %s\n", x->sample_id, x->path);
+		if (x->path) {
+			char *path = text_escape(x->path);
+			fprintf(out, "    a sample, @%u, is retained by: %s\n", x->sample_id, path);
+			free(path);
+		}
 		fprintf(out, "    %s\n\n", x->explanation);
 	}
 	if (!f->count)
