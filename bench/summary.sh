@@ -5,7 +5,8 @@
 #   bench/summary.sh [SIZES_MB...]        default: 100 500 1500
 #
 # For each size N it makes bench/data/heap-<N>mb.heapsnapshot with
-# gen-heap.js unless it is already there (cached), warms the page cache with
+# gen-heap.js (or shapes-<N>mb.heapsnapshot with gen-heap-shapes.js, see
+# BENCH_GEN) unless it is already there (cached), warms the page cache with
 # `cat FILE >/dev/null`, then runs each tool once, pinned to core 0 with
 # `taskset -c 0`, under `/usr/bin/time -v`. For the smallest size it also
 # runs leakhound on a gzip -1 copy (cached too). It prints one aligned table;
@@ -17,6 +18,8 @@
 #   BENCH_SKIP_JSONPARSE=1  skip the JSON.parse reader
 #   BENCH_NODE_HEAP_MB=N    --max-old-space-size for the node tools (default 16384)
 #   BENCH_DATA=DIR          where snapshots are kept (default bench/data)
+#   BENCH_GEN=NAME          the generator: gen-heap (default; files heap-<N>mb.*) or
+#                           shapes (gen-heap-shapes.js; files shapes-<N>mb.*)
 #   BENCH_CPU=N             core to pin the tools to (default 0)
 #   BENCH_RUNS=N            run each tool N times; report the best wall time
 #                           and the highest peak RSS (default 1)
@@ -30,6 +33,11 @@ CPU=${BENCH_CPU:-0}
 SKIP_MEMLAB_MB=${BENCH_SKIP_MEMLAB_MB:-}
 SKIP_JSONPARSE=${BENCH_SKIP_JSONPARSE:-}
 RUNS=${BENCH_RUNS:-1}
+case ${BENCH_GEN:-gen-heap} in
+  gen-heap) GEN=gen-heap.js PREFIX=heap;;
+  shapes) GEN=gen-heap-shapes.js PREFIX=shapes;;
+  *) echo "summary.sh: BENCH_GEN must be gen-heap or shapes" >&2; exit 2;;
+esac
 case $RUNS in ''|*[!0-9]*|0) echo "summary.sh: BENCH_RUNS must be a positive whole number" >&2; exit 2;; esac
 
 if [ $# -gt 0 ]; then SIZES=("$@"); else SIZES=(100 500 1500); fi
@@ -86,8 +94,8 @@ mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 gen_heap() {  # gen_heap N FILE
   local n=$1 out=$2 tmp="$2.partial"
-  log "generating $out (~$n MB; about $((n / 10 + 5)) s, RAM ~5x the file size)"
-  if node --max-old-space-size="$NODE_HEAP_MB" "$BENCH_DIR/gen-heap.js" --target-mb "$n" --out "$tmp" \
+  log "generating $out with $GEN (~$n MB; about $((n / 10 + 5)) s, RAM ~5x the file size)"
+  if node --max-old-space-size="$NODE_HEAP_MB" "$BENCH_DIR/$GEN" --target-mb "$n" --out "$tmp" \
        >"$out.gen.json" 2>"$out.gen.log"; then
     mv "$tmp" "$out"
   else
@@ -150,9 +158,9 @@ NODEFLAGS=(--max-old-space-size="$NODE_HEAP_MB")
 export BENCH_SCRATCH=$SCRATCH
 
 for n in "${SIZES[@]}"; do
-  f=$DATA/heap-${n}mb.heapsnapshot
+  f=$DATA/$PREFIX-${n}mb.heapsnapshot
   if [ ! -s "$f" ]; then
-    gen_heap "$n" "$f" || { fail_row "$f" 0 generate "gen-heap.js failed"; continue; }
+    gen_heap "$n" "$f" || { fail_row "$f" 0 generate "$GEN failed"; continue; }
   fi
   bytes=$(stat -c %s "$f")
   cat "$f" >/dev/null   # warm page cache: every tool reads from memory

@@ -6,7 +6,10 @@
 # system part of CPU: mostly the kernel zeroing fresh pages, which on a VM
 # can swing from run to run), peak RSS, and the peers' CPU time over
 # leakhound's. Snapshots come from bench/summary.sh's cache
-# (bench/data/heap-<N>mb.heapsnapshot; generated if missing).
+# ($BENCH_DATA, default bench/data: heap-<N>mb.heapsnapshot, or
+# shapes-<N>mb.heapsnapshot with BENCH_GEN=shapes; generated if missing).
+#   LEAKHOUND=PATH          binary to test (default: build/leakhound, built with make)
+#   BENCH_CPU=LIST          cores to pin every tool to (taskset -c; default 0)
 #   BENCH_SKIP_PEERS_MB=N   run the peers only on files below N MB
 #   BENCH_WARM=1            just before each tool, a throwaway process touches
 #                           and frees 4x the file's size in fresh memory. This
@@ -18,13 +21,20 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-data="$here/data"
+data=${BENCH_DATA:-$here/data}
+case ${BENCH_GEN:-gen-heap} in
+	gen-heap) prefix=heap ;;
+	shapes) prefix=shapes ;;
+	*) echo "top.sh: BENCH_GEN must be gen-heap or shapes" >&2; exit 2 ;;
+esac
 sizes=("${@:-100 500 1500}")
 read -r -a sizes <<<"${sizes[*]}"
 skip_peers_mb=${BENCH_SKIP_PEERS_MB:-100000}
 warm=${BENCH_WARM:-0}
 
-make -s -C "$root" all >/dev/null
+lh=${LEAKHOUND:-$root/build/leakhound}
+cpu=${BENCH_CPU:-0}
+[ -n "${LEAKHOUND:-}" ] || make -s -C "$root" all >/dev/null
 [ -d "$here/node_modules" ] || (cd "$here" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 node "$root/tests/oracles/devtools/build.mjs" >/dev/null
 
@@ -40,7 +50,7 @@ measure() {
 	shift
 	t=$(mktemp)
 	[ "$warm" = 0 ] || warm_memory "$warm_mb"
-	if taskset -c 0 /usr/bin/time -v -o "$t" "$@" >/dev/null 2>"$t.err"; then
+	if taskset -c "$cpu" /usr/bin/time -v -o "$t" "$@" >/dev/null 2>"$t.err"; then
 		awk -v l="$label" -F': ' '
 			/Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = (n == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2] }
 			/User time/ { u = $2 } /System time/ { s = $2 } /Maximum resident/ { r = $2 / 1024 }
@@ -53,11 +63,11 @@ measure() {
 
 printf '%-28s %-10s %8s %8s %8s %9s %9s %10s\n' file tool "wall s" "cpu s" "sys s" "RSS MiB" "RSS/file" "x leakhound"
 for n in "${sizes[@]}"; do
-	f="$data/heap-${n}mb.heapsnapshot"
+	f="$data/$prefix-${n}mb.heapsnapshot"
 	[ -f "$f" ] || bash "$here/summary.sh" "$n" >/dev/null
 	cat "$f" >/dev/null
 	warm_mb=$((4 * $(stat -c %s "$f") >> 20))
-	rows=("$(measure leakhound "$root/build/leakhound" top "$f")")
+	rows=("$(measure leakhound "$lh" top "$f")")
 	if [ "$n" -lt "$skip_peers_mb" ]; then
 		rows+=("$(measure devtools node --max-old-space-size=16384 "$root/tests/oracles/devtools/dump.mjs" -q --no-class "$f" --out /dev/null)")
 		rows+=("$(TMPDIR=$(mktemp -d) measure memlab node --max-old-space-size=16384 "$here/memlab-load.js" "$f")")
