@@ -4,11 +4,13 @@
  * Sections: buffer management, whitespace and punctuation, integers,
  * strings, and the generic value skipper. Hot paths (whitespace, digits,
  * plain string bytes) rely on the NUL sentinel at js->end and refill only
- * when the scan stops there.
+ * when the scan stops there. The two that carry most of a snapshot, the
+ * integers of the nodes and edges arrays (json_fast_uint() in the header)
+ * and the plain bytes of strings, look at 16 bytes at a time with SSE2
+ * where they have 16 buffered, and byte by byte otherwise.
  */
 #include "json_stream.h"
 
-#define JSON_BUFFER_SIZE (1u << 20)
 #define JSON_MAX_DEPTH 100000
 
 /* MARK: - Buffer management */
@@ -20,18 +22,7 @@ void json_stream_init(struct json_stream *js, struct heap_source *src, struct lh
 	memset(js, 0, sizeof(*js));
 	js->src = src;
 	js->err = err;
-	uint64_t file_size = heap_source_file_size(src);
-	js->cap = file_size && file_size < JSON_BUFFER_SIZE && !heap_source_is_gzip(src) ? (size_t)file_size + 64
-											  : JSON_BUFFER_SIZE;
-	js->buf = lh_malloc(js->cap + 1);
-	js->p = js->end = js->buf;
-	js->buf[0] = '\0';
-}
-
-void json_stream_free(struct json_stream *js)
-{
-	free(js->buf);
-	js->buf = NULL;
+	js->p = js->end = js->buf = js->tail;
 }
 
 void json_bytes_free(struct json_bytes *b)
@@ -40,28 +31,32 @@ void json_bytes_free(struct json_bytes *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/*
+ * Parsing happens in place, in the blocks the source hands out: the bytes
+ * not yet consumed (fewer than `need`, at most 32) move into the headroom
+ * before the next block, and the sentinel goes after it. At the end of
+ * input they move into js->tail instead, since the last block goes back to
+ * the source.
+ */
 bool json_stream_fill(struct json_stream *js, size_t need)
 {
 	size_t have = (size_t)(js->end - js->p);
 	if (have >= need || js->eof)
 		return have >= need;
-	memmove(js->buf, js->p, have);
+	char saved[HEAP_SOURCE_HEADROOM];
+	memcpy(saved, js->p, have); /* have < need <= 32 */
 	js->base += (uint64_t)(js->p - js->buf);
-	js->p = js->buf;
-	js->end = js->buf + have;
-	while (!js->eof && (size_t)(js->end - js->buf) < js->cap) {
-		size_t room = js->cap - (size_t)(js->end - js->buf);
-		long n = heap_source_read(js->src, (char *)js->end, room, js->err);
-		if (n < 0) {
-			js->eof = true; /* err is set; the caller fails at the sentinel */
-			break;
-		}
-		if (n == 0)
-			js->eof = true;
-		js->end += n;
-		if ((size_t)(js->end - js->p) >= need && (size_t)n < room / 2)
-			break; /* a short read (pipe): go on with what we have */
+	char *data;
+	long n = heap_source_next(js->src, &data, js->err);
+	if (n <= 0) {
+		js->eof = true; /* on -1 err is set; the caller fails at the sentinel */
+		data = js->tail + have;
+		n = 0;
 	}
+	js->buf = data - have;
+	memcpy(js->buf, saved, have);
+	js->p = js->buf;
+	js->end = data + n;
 	*(char *)js->end = '\0';
 	if (js->on_refill)
 		js->on_refill(js->on_refill_ctx, js->base + (uint64_t)(js->end - js->buf));
@@ -209,13 +204,28 @@ int json_array_next_uint_slow(struct json_stream *js, bool *first, uint64_t *out
 	return json_read_uint(js, out) ? 1 : -1;
 }
 
+bool json_skip_past(struct json_stream *js, char c, const char *what)
+{
+	for (;;) {
+		const char *hit = memchr(js->p, c, (size_t)(js->end - js->p));
+		if (hit) {
+			js->p = hit + 1;
+			return true;
+		}
+		js->p = js->end;
+		if (!json_stream_fill(js, 1))
+			return fail(js, "expected %s", what);
+	}
+}
+
 /* MARK: - Strings */
 
-static void bytes_append(struct json_bytes *b, const void *data, size_t n)
+static inline void bytes_append(struct json_bytes *b, const void *data, size_t n)
 {
 	if (!b)
 		return;
-	lh_grow((void **)&b->data, &b->cap, b->len + n + 1, 1);
+	if (LH_UNLIKELY(b->len + n + 1 > b->cap))
+		lh_grow((void **)&b->data, &b->cap, b->len + n + 1, 1);
 	memcpy(b->data + b->len, data, n);
 	b->len += n;
 }
@@ -344,15 +354,41 @@ static int utf8_sequence_length(const unsigned char *p)
 	return 0;
 }
 
+/*
+ * The end of the run of bytes at p that a string holds as they are: not
+ * '"', '\\', a control character or a byte of a multi-byte sequence. With
+ * SSE2, 16 bytes at a time while 16 are buffered: one signed compare finds
+ * both the control characters and the bytes >= 0x80. The NUL at end stops
+ * the scalar loop.
+ */
+static inline const unsigned char *plain_run(const unsigned char *p, const unsigned char *end)
+{
+#ifdef __SSE2__
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)p);
+		__m128i special = _mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)),
+					       _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+							    _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+		unsigned mask = (unsigned)_mm_movemask_epi8(special);
+		if (mask)
+			return p + __builtin_ctz(mask);
+		p += 16;
+	}
+#else
+	(void)end;
+#endif
+	while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
 long json_read_string(struct json_stream *js, struct json_bytes *out)
 {
 	if (!json_expect(js, '"', "a string"))
 		return -1;
 	size_t start = out ? out->len : 0;
 	for (;;) {
-		const unsigned char *p = (const unsigned char *)js->p;
-		while (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\')
-			p++;
+		const unsigned char *p = plain_run((const unsigned char *)js->p, (const unsigned char *)js->end);
 		bytes_append(out, js->p, (size_t)((const char *)p - js->p));
 		js->p = (const char *)p;
 		if (js->p == js->end) {

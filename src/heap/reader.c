@@ -17,9 +17,14 @@
  * type list, a to_node that is not a node offset, a name past the string
  * table) are counted, not stopped at, so the error can say how many there
  * are; the first one is named with its byte offset.
+ *
+ * In a big plain file the edges array, half or more of the text, is read
+ * on a second thread while this one reads the nodes (see "The edges array
+ * on the second core"); what comes out, errors included, is the same.
  */
 #include "snapshot.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 
 #include "json_stream.h"
@@ -89,12 +94,16 @@ struct raw_array {
 	bool parked;
 };
 
+struct edge_helper;
+
 struct reader {
 	struct json_stream js;
 	struct lh_error *err;
 	const struct heap_read_options *opts;
+	const char *path;
 	struct heap_source *src;
 	struct heap_snapshot *s;
+	struct edge_helper *helper;           /* reads the edges array on another thread, if started */
 	struct json_bytes key;
 
 	bool seen_header, seen_nodes, seen_edges, seen_strings;
@@ -106,6 +115,8 @@ struct reader {
 	uint64_t meta_offset;
 
 	struct layout nodes, edges;
+	uint64_t stride_inverse;              /* ceil(2^64 / node stride): to_node checks without a division */
+	bool edge_type_indexed[HEAP_MAX_EDGE_TYPES]; /* name_or_index is an index, not a string */
 
 	size_t node_cap, edge_cap, large_size_cap;
 	uint64_t nodes_read, edges_read;      /* complete records */
@@ -285,8 +296,11 @@ static bool settle_layout(struct reader *r)
 		return lh_error_at(r->err, r->meta_offset, "meta.edge_types lists more than %d types", HEAP_MAX_EDGE_TYPES);
 	for (unsigned t = 0; t < f->node_type_count; t++)
 		f->node_kind_of_type[t] = kind_of(f->node_types[t], node_kind_names, HEAP_NODE_KIND_COUNT);
-	for (unsigned t = 0; t < f->edge_type_count; t++)
+	for (unsigned t = 0; t < f->edge_type_count; t++) {
 		f->edge_kind_of_type[t] = kind_of(f->edge_types[t], edge_kind_names, HEAP_EDGE_KIND_COUNT);
+		r->edge_type_indexed[t] = f->edge_kind_of_type[t] == HEAP_EDGE_ELEMENT || f->edge_kind_of_type[t] == HEAP_EDGE_HIDDEN;
+	}
+	r->stride_inverse = UINT64_MAX / r->nodes.stride + 1;
 	if (r->header_node_count > HEAP_MAX_NODES)
 		return lh_error_at(r->err, json_offset(&r->js), "snapshot.node_count %llu is beyond what V8 can write (2^28 nodes)",
 				   (unsigned long long)r->header_node_count);
@@ -443,7 +457,7 @@ static void store_self_size(struct reader *r, size_t n, uint64_t size, uint64_t 
 	s->large_sizes[s->large_size_count++] = (struct heap_large_size){ (uint32_t)n, size };
 }
 
-static void store_node(struct reader *r, size_t n, const uint64_t *v, const uint64_t *offsets)
+static inline void store_node(struct reader *r, size_t n, const uint64_t *v, const uint64_t *offsets)
 {
 	struct heap_snapshot *s = r->s;
 	const struct layout *l = &r->nodes;
@@ -479,12 +493,19 @@ static void store_node(struct reader *r, size_t n, const uint64_t *v, const uint
 	}
 }
 
-/* A to_node offset as an ordinal; counts the ones V8 could not have written. */
-static uint32_t edge_target(struct reader *r, size_t e, uint64_t to, uint64_t offset)
+/*
+ * A to_node offset as an ordinal; counts the ones V8 could not have written.
+ * For offsets below 2^32 the division by the stride is a multiplication by
+ * its inverse, and to is a multiple of it when to * inverse wraps below the
+ * inverse (Lemire, Kaser and Kurz, "Faster remainder by direct computation").
+ */
+static inline uint32_t edge_target(struct reader *r, size_t e, uint64_t to, uint64_t offset)
 {
+	uint64_t inverse = r->stride_inverse;
+	uint64_t ordinal = (uint64_t)(((unsigned __int128)inverse * to) >> 64);
+	if (LH_LIKELY(to <= UINT32_MAX && to * inverse <= inverse - 1 && ordinal < r->header_node_count))
+		return (uint32_t)ordinal;
 	unsigned stride = r->s->format.node_field_count;
-	if (LH_LIKELY(to % stride == 0 && to / stride < r->header_node_count))
-		return (uint32_t)(to / stride);
 	r->bad_edges++;
 	if (!r->opts->lenient_edges)
 		fault(r, offset, "edge %zu has to_node %llu, which is not a node offset (a multiple of %u below %llu)",
@@ -492,7 +513,7 @@ static uint32_t edge_target(struct reader *r, size_t e, uint64_t to, uint64_t of
 	return r->s->root;
 }
 
-static void store_edge(struct reader *r, size_t e, const uint64_t *v, const uint64_t *offsets)
+static inline void store_edge(struct reader *r, size_t e, const uint64_t *v, const uint64_t *offsets)
 {
 	struct heap_snapshot *s = r->s;
 	const struct layout *l = &r->edges;
@@ -506,7 +527,7 @@ static void store_edge(struct reader *r, size_t e, const uint64_t *v, const uint
 	s->edge_target[e] = target | (uint32_t)type << HEAP_TARGET_BITS;
 	uint64_t name = v[l->field[ROLE_EDGE_NAME]];
 	s->edge_name[e] = checked_u32(r, name, offsets[l->field[ROLE_EDGE_NAME]], "edge name_or_index");
-	if (!heap_edge_is_indexed(s, (uint32_t)e) && LH_UNLIKELY(is_new_string_max(r, name)))
+	if (!r->edge_type_indexed[type] && LH_UNLIKELY(is_new_string_max(r, name)))
 		note_string_ref(r, name, offsets[l->field[ROLE_EDGE_NAME]], "edge name");
 }
 
@@ -550,26 +571,71 @@ static bool too_many(struct reader *r, const struct array_kind *k, uint64_t offs
 			   (unsigned long long)k->declared, k->name, k->name);
 }
 
-static bool read_records(struct reader *r, const struct array_kind *k)
+/* Stores a complete record; false past the header's count (err set). */
+LH_ALWAYS_INLINE static inline bool add_record(struct reader *r, bool nodes, size_t *record, const uint64_t *v,
+					       const uint64_t *offsets)
+{
+	size_t i = *record;
+	if (LH_UNLIKELY(i >= (nodes ? r->header_node_count : r->header_edge_count))) {
+		struct array_kind k = nodes ? nodes_kind(r) : edges_kind(r);
+		return too_many(r, &k, offsets[0]);
+	}
+	if (nodes) {
+		if (LH_UNLIKELY(i >= r->node_cap))
+			grow_nodes(r, i + 1);
+		store_node(r, i, v, offsets);
+	} else {
+		if (LH_UNLIKELY(i >= r->edge_cap))
+			grow_edges(r, i + 1);
+		store_edge(r, i, v, offsets);
+	}
+	*record = i + 1;
+	return true;
+}
+
+/*
+ * The nodes or the edges array, a number at a time. Numbers in V8's layout
+ * are read by json_fast_uint() in a loop that keeps its place in a
+ * register; any other element, and each element within 64 bytes of the
+ * buffer's end, goes through the general path, which refills the buffer.
+ * Inlined once for each array, so that each stores with direct calls.
+ */
+LH_ALWAYS_INLINE static inline bool read_records(struct reader *r, bool nodes)
 {
 	struct json_stream *js = &r->js;
-	unsigned stride = k->layout->stride;
+	struct array_kind k = nodes ? nodes_kind(r) : edges_kind(r);
+	unsigned stride = k.layout->stride;
 	uint64_t v[HEAP_MAX_FIELDS], offsets[HEAP_MAX_FIELDS];
 	size_t record = 0;
 	unsigned field = 0;
 	bool first = true;
-	int rc;
-	while ((rc = json_array_next_uint(js, &first, &v[field])) > 0) {
-		offsets[field] = js->base + (uint64_t)(js->token - js->buf); /* for an error naming a bad value */
+	for (;;) {
+		if (!first) {
+			const char *p = js->p, *limit = js->end - 64, *token, *next;
+			uint64_t offset_of_buf = js->base - (uintptr_t)js->buf;
+			while (p <= limit && (next = json_fast_uint(p, &v[field], &token))) {
+				offsets[field] = offset_of_buf + (uintptr_t)token; /* for an error naming a bad value */
+				p = next;
+				if (++field < stride)
+					continue;
+				field = 0;
+				if (!add_record(r, nodes, &record, v, offsets)) {
+					js->p = p;
+					return false;
+				}
+			}
+			js->p = p;
+		}
+		int rc = json_array_next_uint_slow(js, &first, &v[field]);
+		if (rc <= 0)
+			return rc == 0 && finish_array(r, &k, record, field, json_offset(js));
+		offsets[field] = js->base + (uint64_t)(js->token - js->buf);
 		if (++field < stride)
 			continue;
 		field = 0;
-		if (LH_UNLIKELY(record >= k->declared))
-			return too_many(r, k, offsets[0]);
-		k->grow(r, record + 1);
-		k->store(r, record++, v, offsets);
+		if (!add_record(r, nodes, &record, v, offsets))
+			return false;
 	}
-	return rc == 0 && finish_array(r, k, record, field, json_offset(js));
 }
 
 static bool read_numbers_raw(struct reader *r, struct raw_array *raw)
@@ -605,6 +671,157 @@ static bool replay_raw(struct reader *r, const struct array_kind *k, struct raw_
 	return finish_array(r, k, records, (unsigned)(raw->len % stride), raw->offset);
 }
 
+/*
+ * MARK: - The edges array on the second core
+ *
+ * In a plain file, the nodes and the edges arrays are independent ranges
+ * once the header is read: the nodes array holds no ']' but its last, and
+ * V8 writes "edges" right after it. So when the nodes array starts, a
+ * helper thread opens the file again there, skips to that ']', checks that
+ * "edges":[ follows, and reads the edges into columns of its own with the
+ * same code, on a copy of the reader (its own faults and string maxima).
+ * The main thread reads the nodes meanwhile; at the edges array it skips to
+ * its ']' if the helper found the array at the same offset, else reads it
+ * itself and the helper's work is dropped. Then the helper's results join
+ * the main thread's in file order: the nodes' faults and string references
+ * come first, and an error in the edges array beats one after it.
+ */
+
+#define HELPER_MIN_FILE_SIZE ((uint64_t)16 << 20) /* smaller files gain less than a thread costs */
+
+struct edge_helper {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool scanned;            /* edges_start is known */
+	uint64_t nodes_start;
+	uint64_t edges_start;    /* offset after "edges":[, or 0 when not found there */
+	bool taken;              /* the main thread skipped the array: the helper's records count */
+	bool ok;
+	struct reader r;
+	struct heap_snapshot shadow; /* the edge columns, until taken */
+	struct lh_error err;
+};
+
+static void helper_scanned(struct edge_helper *h, uint64_t edges_start)
+{
+	pthread_mutex_lock(&h->lock);
+	h->edges_start = edges_start;
+	h->scanned = true;
+	pthread_cond_broadcast(&h->cond);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void *helper_main(void *arg)
+{
+	struct edge_helper *h = arg;
+	struct reader *r = &h->r;
+	struct lh_error scan_err = { 0 };
+	r->src = heap_source_open_at(r->path, h->nodes_start, &scan_err);
+	if (!r->src) {
+		helper_scanned(h, 0);
+		return NULL;
+	}
+	struct json_stream *js = &r->js;
+	json_stream_init(js, r->src, &scan_err);
+	js->base = h->nodes_start;
+	bool found = json_skip_past(js, ']', "']'") && json_expect(js, ',', "','") && json_read_string(js, &r->key) >= 0 &&
+		     !strcmp(r->key.data, "edges") && json_expect(js, ':', "':'") && json_expect(js, '[', "'['");
+	helper_scanned(h, found ? json_offset(js) : 0);
+	if (found) {
+		js->err = &h->err;
+		h->ok = read_records(r, false);
+	}
+	heap_source_close(r->src);
+	return NULL;
+}
+
+/* At the start of the nodes array of a big plain file, with the layout known: starts the helper. */
+static void start_helper(struct reader *r)
+{
+	uint64_t min_size = r->opts->split_min_bytes ? r->opts->split_min_bytes : HELPER_MIN_FILE_SIZE;
+	if (r->helper || r->seen_edges || heap_source_is_gzip(r->src) || !strcmp(r->path, "-") ||
+	    !heap_source_file_size(r->src) || heap_source_file_size(r->src) < min_size)
+		return;
+	struct edge_helper *h = lh_calloc(1, sizeof(*h));
+	h->nodes_start = json_offset(&r->js);
+	h->shadow = *r->s;
+	h->r = (struct reader){ .err = &h->err, .opts = r->opts, .path = r->path, .s = &h->shadow,
+				.layout_known = true, .header_node_count = r->header_node_count,
+				.header_edge_count = r->header_edge_count, .nodes = r->nodes, .edges = r->edges,
+				.stride_inverse = r->stride_inverse };
+	memcpy(h->r.edge_type_indexed, r->edge_type_indexed, sizeof(r->edge_type_indexed));
+	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->cond, NULL);
+	if (pthread_create(&h->thread, NULL, helper_main, h) != 0) {
+		pthread_mutex_destroy(&h->lock);
+		pthread_cond_destroy(&h->cond);
+		free(h);
+		return; /* the main thread reads the edges itself */
+	}
+	r->helper = h;
+}
+
+/* At the edges array ('[' read): whether the helper reads it; if so, skips it. */
+static bool helper_takes_edges(struct reader *r, bool *ok)
+{
+	struct edge_helper *h = r->helper;
+	if (!h)
+		return false;
+	pthread_mutex_lock(&h->lock);
+	while (!h->scanned)
+		pthread_cond_wait(&h->cond, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+	if (h->edges_start != json_offset(&r->js))
+		return false;
+	h->taken = true;
+	*ok = json_skip_past(&r->js, ']', "']' at the end of the edges array");
+	return true;
+}
+
+/*
+ * Waits for the helper and, if it read the edges array, adds its results.
+ * ok is the main thread's outcome; returns the outcome of both.
+ */
+static bool finish_helper(struct reader *r, bool ok)
+{
+	struct edge_helper *h = r->helper;
+	if (!h)
+		return ok;
+	pthread_join(h->thread, NULL);
+	pthread_mutex_destroy(&h->lock);
+	pthread_cond_destroy(&h->cond);
+	struct reader *hr = &h->r;
+	if (h->taken) {
+		/* An error before the edges array comes first; one after it comes after the helper's. */
+		bool main_first = !ok && (r->err->offset == LH_NO_OFFSET || r->err->offset < h->edges_start);
+		if (!h->ok && !main_first) {
+			*r->err = h->err;
+			ok = false;
+		}
+		r->s->edge_target = h->shadow.edge_target;
+		r->s->edge_name = h->shadow.edge_name;
+		r->edge_cap = hr->edge_cap;
+		r->edges_read = hr->edges_read;
+		r->edges_end_offset = hr->edges_end_offset;
+		r->bad_edges += hr->bad_edges;
+		if (!r->fault_error.set)
+			r->fault_error = hr->fault_error;
+		r->faults += hr->faults;
+		for (size_t i = 0; i < hr->maxima_count; i++)
+			if (is_new_string_max(r, hr->maxima[i].index))
+				note_string_ref(r, hr->maxima[i].index, hr->maxima[i].offset, hr->maxima[i].what);
+	} else {
+		free(h->shadow.edge_target);
+		free(h->shadow.edge_name);
+	}
+	json_bytes_free(&hr->key);
+	free(hr->maxima);
+	free(h);
+	r->helper = NULL;
+	return ok;
+}
+
 static bool read_numbers(struct reader *r, const char *name, bool *seen)
 {
 	struct json_stream *js = &r->js;
@@ -621,8 +838,14 @@ static bool read_numbers(struct reader *r, const char *name, bool *seen)
 				   "uncompress it to a file first", name);
 	if (!r->layout_known)
 		return read_numbers_raw(r, nodes ? &r->raw_nodes : &r->raw_edges);
-	struct array_kind k = nodes ? nodes_kind(r) : edges_kind(r);
-	return read_records(r, &k);
+	if (nodes) {
+		start_helper(r);
+		return read_records(r, true);
+	}
+	bool ok;
+	if (helper_takes_edges(r, &ok))
+		return ok;
+	return read_records(r, false);
 }
 
 /* MARK: - Strings */
@@ -799,7 +1022,7 @@ static void report_progress(void *ctx, uint64_t input_offset)
 
 static bool read_snapshot(struct reader *r)
 {
-	if (!read_top_level(r))
+	if (!finish_helper(r, read_top_level(r)))
 		return false;
 	struct array_kind nk = nodes_kind(r), ek = edges_kind(r);
 	if ((r->raw_nodes.parked && !replay_raw(r, &nk, &r->raw_nodes)) ||
@@ -821,7 +1044,7 @@ struct heap_snapshot *heap_snapshot_read(const char *path, const struct heap_rea
 					 struct lh_error *err)
 {
 	static const struct heap_read_options defaults = { 0 };
-	struct reader r = { .err = err, .opts = opts ? opts : &defaults };
+	struct reader r = { .err = err, .opts = opts ? opts : &defaults, .path = path };
 	r.src = heap_source_open(path, err);
 	if (!r.src)
 		return NULL;
@@ -836,7 +1059,6 @@ struct heap_snapshot *heap_snapshot_read(const char *path, const struct heap_rea
 	bool ok = read_snapshot(&r);
 	r.s->input_bytes = json_offset(&r.js);
 	r.s->replaced_sequences = r.js.replaced;
-	json_stream_free(&r.js);
 	json_bytes_free(&r.key);
 	json_bytes_free(&r.strings);
 	free(r.string_offsets);

@@ -132,6 +132,12 @@ struct heap_read_options {
 	 * suspect; reports say so when it is on.
 	 */
 	bool lenient_edges;
+	/*
+	 * Plain files of at least this many bytes have their edges array read
+	 * by a second thread (0: the default, 16 MiB). Results and errors are
+	 * the same either way; tests set 1 to run every case both ways.
+	 */
+	uint64_t split_min_bytes;
 	/* Called as input is consumed; total is 0 when the size is unknown. */
 	void (*progress)(void *ctx, uint64_t done, uint64_t total);
 	void *progress_ctx;
