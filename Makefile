@@ -6,6 +6,7 @@
 #   make asan       the test suite under AddressSanitizer + UBSan (build-asan/)
 #   make fuzz       a short libFuzzer run of the snapshot reader (FUZZ_SECONDS=60)
 #   make bench      the benchmarks in bench/ (long: generates GB-sized snapshots)
+#   make install    PREFIX=/usr/local DESTDIR=: the binary, what ships beside it, man pages, completion
 
 BUILD ?= build
 CC ?= gcc
@@ -33,7 +34,17 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
 
-.PHONY: all deps demo test unit asan fuzz bench clean
+# Installed layout: what run (and other commands) load at run time lives in $(PKGLIBDIR), found
+# from the binary as ../lib/leakhound/ (cli_find_lib_file), so the tree can move as a whole.
+# A file that must ship next to the preload library (an agent, a helper) goes in PKGLIB_FILES.
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+PKGLIBDIR ?= $(PREFIX)/lib/leakhound
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+PKGLIB_FILES = $(BUILD)/libleakhound-preload.so $(BUILD)/leakhound-agent.js $(BUILD)/leakhound-attach.js
+
+.PHONY: all deps demo test unit asan fuzz bench clean man install uninstall
 all: $(BUILD)/leakhound $(BUILD)/libleakhound-preload.so $(BUILD)/leakhound-agent.js $(BUILD)/leakhound-attach.js
 
 # watch's agent, found next to the binary (/proc/self/exe) and loaded into node with --require.
@@ -93,6 +104,25 @@ fuzz: deps
 		-dict=fuzz/heapsnapshot.dict $(BUILD)/fuzz/snapshot-corpus tests/data/snapshot-seeds
 	$(BUILD)/fuzz/fuzz_trace -max_total_time=$$(( $(FUZZ_SECONDS) / 3 )) -max_len=65536 -timeout=10 \
 		$(BUILD)/fuzz/trace-corpus tests/data/trace-seeds
+
+# Man pages, generated from the commands' option tables by the binary itself.
+man: $(BUILD)/leakhound
+	@mkdir -p $(BUILD)/man
+	$(BUILD)/leakhound --man-page >$(BUILD)/man/leakhound.1
+	for c in $$($(BUILD)/leakhound --list-commands); do \
+		[ $$c = help ] || $(BUILD)/leakhound $$c --man-page >$(BUILD)/man/leakhound-$$c.1 || exit 1; done
+
+install: all man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGLIBDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 755 $(BUILD)/leakhound $(DESTDIR)$(BINDIR)/leakhound
+	install -m 644 $(PKGLIB_FILES) $(DESTDIR)$(PKGLIBDIR)/
+	install -m 644 $(BUILD)/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 scripts/leakhound-completion.bash $(DESTDIR)$(BASHCOMPDIR)/leakhound
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/leakhound $(DESTDIR)$(MANDIR)/man1/leakhound.1 $(DESTDIR)$(MANDIR)/man1/leakhound-*.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/leakhound
+	rm -rf $(DESTDIR)$(PKGLIBDIR)
 
 bench: all
 	bash bench/summary.sh

@@ -118,8 +118,8 @@ int main(int argc, char **argv)
 C
 	gcc -O2 -g -fomit-frame-pointer -o "$tmp/work" "$tmp/work.c"
 	measure plain "$tmp/work" "$pairs"
-	measure leakhound "$build/leakhound" run -q -o "$tmp/w.lhtrace" -- "$tmp/work" "$pairs"
-	measure leakhound-check "$build/leakhound" run -q --leak-check -o "$tmp/wc.lhtrace" -- "$tmp/work" "$pairs"
+	measure leakhound "$build/leakhound" run -q -f -o "$tmp/w.lhtrace" -- "$tmp/work" "$pairs"
+	measure leakhound-check "$build/leakhound" run -q -f --leak-check -o "$tmp/wc.lhtrace" -- "$tmp/work" "$pairs"
 	command -v heaptrack >/dev/null && measure heaptrack heaptrack -r -o "$tmp/ht" "$tmp/work" "$pairs"
 	memcheck_wanted && runs=1 measure memcheck valgrind --tool=memcheck --leak-check=full -q "$tmp/work" "$pairs"
 
@@ -150,7 +150,7 @@ for (let i = 0; i < rounds; i++) {
 console.log(total);
 JS
 	measure node-plain node "$tmp/work.js" "$rounds"
-	measure node-leakhound "$build/leakhound" run -q -o "$tmp/n.lhtrace" -- node "$tmp/work.js" "$rounds"
+	measure node-leakhound "$build/leakhound" run -q -f -o "$tmp/n.lhtrace" -- node "$tmp/work.js" "$rounds"
 	command -v heaptrack >/dev/null && measure node-heaptrack heaptrack -r -o "$tmp/nht" node "$tmp/work.js" "$rounds"
 	memcheck_wanted && runs=1 measure node-memcheck valgrind --tool=memcheck -q node "$tmp/work.js" "$rounds"
 	printf 'node: %s rounds of JSON, Buffers and zlib\n' "$rounds"
@@ -165,8 +165,8 @@ JS
 leakcheck_row() {
 	local passes=$1 name
 	measure "plain-$passes" "$tmp/heap" "$blocks" "$passes"
-	measure "leakhound-$passes" "$build/leakhound" run -q -o "$tmp/h0.lhtrace" -- "$tmp/heap" "$blocks" "$passes"
-	measure "leakhound-check-$passes" "$build/leakhound" run --leak-check -o "$tmp/h.lhtrace" -- "$tmp/heap" "$blocks" "$passes"
+	measure "leakhound-$passes" "$build/leakhound" run -q -f -o "$tmp/h0.lhtrace" -- "$tmp/heap" "$blocks" "$passes"
+	measure "leakhound-check-$passes" "$build/leakhound" run -f --leak-check -o "$tmp/h.lhtrace" -- "$tmp/heap" "$blocks" "$passes"
 	memcheck_wanted && runs=1 measure "memcheck-$passes" valgrind --leak-check=full "$tmp/heap" "$blocks" "$passes"
 	printf '%s live blocks at exit, %s walks over the reachable half (C, -O2)\n' "$blocks" "$passes"
 	print_table "plain-$passes" "plain-$passes" "leakhound-$passes" "leakhound-check-$passes" "memcheck-$passes"

@@ -48,10 +48,15 @@ bool cli_parse_count(const char *option, const char *value, size_t *out);
 /* A byte count with an optional K, M or G (binary units); false after a usage error naming option. */
 bool cli_parse_bytes(const char *option, const char *value, uint64_t *out);
 
+#define LEAKHOUND_VERSION "0.1.0"
+
 /*
  * Options are data (as in perf's parse-options): each subcommand lists its
- * options with where their values go, and cli_parse_options() does the
- * rest, --help included.
+ * options with where their values go and their help text, and
+ * cli_parse_options() does the rest: exact long names (no abbreviations:
+ * a script written today keeps its meaning when an option is added), short
+ * forms, --help and --version, and the usage text, the man page and the
+ * shell completion generated from the same table.
  */
 enum cli_option_kind {
 	CLI_FLAG,       /* bool *: set to true */
@@ -64,20 +69,45 @@ enum cli_option_kind {
 };
 
 struct cli_option {
+	char short_name;          /* as in -o; 0 for none */
 	const char *name;         /* without the leading "--" */
 	enum cli_option_kind kind;
 	void *target;
+	const char *arg;          /* the value's name in the help ("N", "FILE"); NULL for flags */
+	const char *help;         /* one sentence or two; the usage wraps it */
 	const char *choices;      /* CLI_CHOICE only */
 };
 
+#define CLI_OPT(short_, name_, kind_, target_, arg_, help_) \
+	{ .short_name = (short_), .name = (name_), .kind = (kind_), .target = (target_), .arg = (arg_), .help = (help_) }
+#define CLI_OPT_CHOICE(short_, name_, target_, choices_, arg_, help_)                                     \
+	{ .short_name = (short_), .name = (name_), .kind = CLI_CHOICE, .target = (target_), .arg = (arg_), \
+	  .help = (help_), .choices = (choices_) }
+
+/* A subcommand's command line. */
+struct cli_spec {
+	const char *usage;        /* "usage: leakhound NAME ..." line(s), a blank line, what it does */
+	const struct cli_option *options;
+	size_t option_count;
+	size_t min_args, max_args;/* positional arguments (SIZE_MAX: no limit) */
+	bool args_end_options;    /* the first positional argument ends the options (run: the command's own) */
+	const char *epilog;       /* printed after the options (exit status, environment); may be NULL */
+};
+
 /*
- * Parses argv[1..] against options (an array of count entries). Positional
- * arguments must number from min_args to max_args (SIZE_MAX: no limit).
+ * Parses argv[1..] (argv[0] is the subcommand's name) against spec.
+ * Options may follow positional arguments (unless args_end_options), "--"
+ * ends them; argv is reordered so that the positional arguments come last.
  * Returns -1 with *first set to the first positional argument, or an exit
- * status to return at once (after printing usage for --help, or an error).
+ * status to return at once (after printing the help, the version, or an
+ * error).
  */
-int cli_parse_options(int argc, char **argv, const struct cli_option *options, size_t count, const char *usage,
-		      size_t min_args, size_t max_args, int *first);
+int cli_parse_options(int argc, char **argv, const struct cli_spec *spec, int *first);
+/* The dispatcher names the subcommand about to run, for its man page (its one-line summary). */
+void cli_set_command(const char *name, const char *summary);
+/* Prints leakhound(1) in roff: the commands, the exit statuses. */
+void cli_print_main_man(FILE *out, const char *const *names, const char *const *summaries, size_t count);
+
 /*
  * Parses a node reference ("@123" or "123", a snapshot id) and finds it.
  * Returns LH_EXIT_OK with *node set, or prints why not and returns the
@@ -87,6 +117,15 @@ int cli_parse_options(int argc, char **argv, const struct cli_option *options, s
 int cli_find_node(const char *file, const struct heap_snapshot *s, const char *ref, uint32_t *node);
 /* Parses --retention's value; false (message printed) for an unknown mode. */
 bool cli_parse_retention(const char *value, enum retention_mode *mode);
+
+/*
+ * Finds a file that ships with leakhound (the preload library, agents): the
+ * path in environment variable env if set, else name next to the running
+ * binary (the build folder), else in ../lib/leakhound/ from it (where make
+ * install puts it). False, with out holding the last path tried, if none
+ * is readable.
+ */
+bool cli_find_lib_file(const char *name, const char *env, char *out, size_t size);
 
 /*
  * Flushes stdout and reports a failed write (a full disk, a closed pipe).

@@ -8,22 +8,20 @@
 static const char path_usage[] =
 	"usage: leakhound path [--all] [--max N] [--weak] [--json] FILE @ID\n"
 	"\n"
-	"The shortest retainer path (fewest edges) from the GC roots to a node.\n"
-	"  --all      several paths, one per distinct last retainer, shortest first\n"
-	"  --max N    at most N paths with --all (default 5)\n"
-	"  --weak     follow weak edges too (hidden by default, as in DevTools)\n";
+	"The shortest retainer path (fewest edges) from the GC roots to a node.\n";
 
 int cmd_path(int argc, char **argv)
 {
 	bool json = false, all = false, weak = false;
 	size_t max = 5;
 	const struct cli_option options[] = {
-		{ "json", CLI_FLAG, &json, NULL },
-		{ "all", CLI_FLAG, &all, NULL },
-		{ "weak", CLI_FLAG, &weak, NULL },
-		{ "max", CLI_COUNT, &max, NULL },
+		CLI_OPT(0, "json", CLI_FLAG, &json, NULL, "machine-readable output (same facts)"),
+		CLI_OPT(0, "all", CLI_FLAG, &all, NULL, "several paths, one per distinct last retainer, shortest first"),
+		CLI_OPT(0, "max", CLI_COUNT, &max, "N", "at most N paths with --all (default 5)"),
+		CLI_OPT(0, "weak", CLI_FLAG, &weak, NULL, "follow weak edges too (hidden by default, as in DevTools)"),
 	};
-	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), path_usage, 2, 2, &first);
+	const struct cli_spec spec = { path_usage, options, LH_ARRAY_LEN(options), 2, 2, false, NULL };
+	int first, status = cli_parse_options(argc, argv, &spec, &first);
 	if (status >= 0)
 		return status;
 	const char *path = argv[first];

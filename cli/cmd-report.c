@@ -1,5 +1,5 @@
 /*
- * cmd-report.c - `leakhound report [--json | --format F] [--output OUT] [--top N] [--stacks N] [--min-growth SIZE] FILE.lhtrace`.
+ * cmd-report.c - `leakhound report [--json | --format F] [-o FILE] [--top N] [--stacks N] [--min-growth SIZE] FILE.lhtrace`.
  */
 #include "builtin.h"
 
@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 
 static const char report_usage[] =
-	"usage: leakhound report [--json | --format FORMAT [--sample TYPE]] [--output OUT] [--top N] [--stacks N]\n"
+	"usage: leakhound report [--json | --format FORMAT [--sample TYPE]] [-o FILE] [--top N] [--stacks N]\n"
 	"                        [--min-growth SIZE] [--show-kinds LIST] FILE.lhtrace\n"
 	"       leakhound report [--json] [--min-growth SIZE] DIR\n"
 	"\n"
@@ -37,22 +37,8 @@ static const char report_usage[] =
 	"and LEAK SUMMARY.\n"
 	"Run it on the machine that ran the program: frames are named from the\n"
 	"binaries and shared objects at the paths the trace recorded.\n"
-	"\n"
-	"  --json       machine-readable output (same facts)\n"
-	"  --top N      allocation sites shown (default 10)\n"
-	"  --stacks N   call stacks shown under each site (default 3)\n"
-	"  --min-growth SIZE  leave out sites whose live bytes grew less over the run\n"
-	"               (a byte count, or with KB, MB, GB: binary units)\n"
-	"  --show-kinds LIST  loss records shown of the last leak check: a comma list of\n"
-	"               definite, indirect, possible, reachable; or all, none\n"
-	"               (default definite,possible; --json has them all)\n"
-	"  --format FORMAT  text (default), json (as --json), pprof (gzip'd profile.proto\n"
-	"               for go tool pprof, Pyroscope, Parca, speedscope) or folded\n"
-	"               (folded stacks for flamegraph.pl and speedscope)\n"
-	"  --sample TYPE  folded's value, and the type pprof shows first: inuse_space\n"
-	"               (default: bytes live at the end), inuse_objects, alloc_space or\n"
-	"               alloc_objects (everything allocated over the run)\n"
-	"  --output OUT write to OUT instead of standard output\n";
+	"--format pprof and folded export the stacks' live and allocated memory for\n"
+	"go tool pprof, Pyroscope, Parca, speedscope and flamegraph.pl.\n";
 
 /* Writes the trace in one of the formats profilers read; pprof's binary is never written to a terminal. */
 static int export_profile(const char *format, FILE *out, const struct trace *t, struct symbolizer *sym,
@@ -78,16 +64,25 @@ int cmd_report(int argc, char **argv)
 	unsigned kinds;
 	enum profile_value sample;
 	const struct cli_option options[] = {
-		{ "json", CLI_FLAG, &json, NULL },
-		{ "top", CLI_COUNT, &top, NULL },
-		{ "stacks", CLI_COUNT, &stacks, NULL },
-		{ "min-growth", CLI_BYTES, &min_growth, NULL },
-		{ "show-kinds", CLI_STRING, &kinds_text, NULL },
-		{ "format", CLI_CHOICE, &format, "text json pprof folded" },
-		{ "sample", CLI_CHOICE, &sample_name, profile_value_names },
-		{ "output", CLI_STRING, &output, NULL },
+		CLI_OPT(0, "json", CLI_FLAG, &json, NULL, "machine-readable output (same facts; as --format json)"),
+		CLI_OPT(0, "top", CLI_COUNT, &top, "N", "allocation sites shown (default 10)"),
+		CLI_OPT(0, "stacks", CLI_COUNT, &stacks, "N", "call stacks shown under each site (default 3)"),
+		CLI_OPT(0, "min-growth", CLI_BYTES, &min_growth, "SIZE",
+			"leave out sites whose live bytes grew less over the run (a byte count, or with KB, MB, "
+			"GB: binary units)"),
+		CLI_OPT(0, "show-kinds", CLI_STRING, &kinds_text, "LIST",
+			"loss records shown of the last leak check: a comma list of definite, indirect, possible, "
+			"reachable; or all, none (default definite,possible; --json has them all)"),
+		CLI_OPT_CHOICE(0, "format", &format, "text json pprof folded", "FORMAT",
+			       "text (default), json, pprof (gzip'd profile.proto for go tool pprof, Pyroscope, "
+			       "Parca, speedscope) or folded (folded stacks for flamegraph.pl and speedscope)"),
+		CLI_OPT_CHOICE(0, "sample", &sample_name, profile_value_names, "TYPE",
+			       "folded's value, and the type pprof shows first: inuse_space (default: bytes live "
+			       "at the end), inuse_objects, alloc_space or alloc_objects (all allocated over the run)"),
+		CLI_OPT('o', "output", CLI_STRING, &output, "FILE", "write to FILE instead of standard output"),
 	};
-	int first, parsed = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), report_usage, 1, 1, &first);
+	const struct cli_spec spec = { report_usage, options, LH_ARRAY_LEN(options), 1, 1, false, NULL };
+	int first, parsed = cli_parse_options(argc, argv, &spec, &first);
 	if (parsed >= 0)
 		return parsed;
 	const char *path = argv[first];
@@ -101,7 +96,7 @@ int cmd_report(int argc, char **argv)
 	profile_value_parse(sample_name, &sample);
 	bool binary = !strcmp(format, "pprof");
 	if (binary && !output && isatty(STDOUT_FILENO))
-		return cli_usage_error("--format pprof writes binary data: give --output FILE, or redirect standard output");
+		return cli_usage_error("--format pprof writes binary data: give -o FILE, or redirect standard output");
 
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))

@@ -18,9 +18,10 @@ int cmd_roots(int argc, char **argv)
 {
 	bool json = false;
 	const struct cli_option options[] = {
-		{ "json", CLI_FLAG, &json, NULL },
+		CLI_OPT(0, "json", CLI_FLAG, &json, NULL, "machine-readable output (same facts)"),
 	};
-	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), roots_usage, 1, 1, &first);
+	const struct cli_spec spec = { roots_usage, options, LH_ARRAY_LEN(options), 1, 1, false, NULL };
+	int first, status = cli_parse_options(argc, argv, &spec, &first);
 	if (status >= 0)
 		return status;
 	const char *path = argv[first];

@@ -16,7 +16,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <elf.h>
@@ -25,8 +24,9 @@
 #include <unistd.h>
 
 static const char run_usage[] =
-	"usage: leakhound run [-o FILE] [--interval T] [--sample-rate SIZE] [--js-frames] [--children]\n"
-	"                     [--quiet] [--leak-check [--show-kinds LIST] [--error-exitcode N]] [--] CMD [ARGS...]\n"
+	"usage: leakhound run [-o FILE [-f]] [--interval T] [--sample-rate SIZE] [--js-frames]\n"
+	"                     [--children] [--quiet] [--leak-check [--show-kinds LIST] [--error-exitcode N]]\n"
+	"                     [--] CMD [ARGS...]\n"
 	"\n"
 	"Runs CMD with leakhound's allocation tracker preloaded and records, for\n"
 	"each call stack that allocates, its live bytes and blocks every interval,\n"
@@ -38,42 +38,17 @@ static const char run_usage[] =
 	"starts is tracked, unless --children is given: its children (fork, or\n"
 	"exec'd programs) run untracked, so a shell wrapper should 'exec' the\n"
 	"program. The tracker adds one thread (named leakhound) to the process\n"
-	"for writing.\n"
-	"\n"
-	"  -o, --output FILE   the trace file (default leakhound.lhtrace)\n"
-	"  --interval T        time between snapshots: 500ms, 1s, 2m (default 1s)\n"
-	"  --sample-rate SIZE  sample allocations instead of tracking each: one per SIZE\n"
-	"                      bytes allocated on average (e.g. 512K; Poisson sampling by\n"
-	"                      bytes, per thread), each sampled one weighted to stand for\n"
-	"                      those not sampled. report then shows estimates. Not with\n"
-	"                      --leak-check\n"
-	"  --children          also track CMD's descendants, each into FILE.PID: a\n"
-	"                      forked child from its fork (with what it inherited;\n"
-	"                      with --leak-check only once it execs), a program\n"
-	"                      from its exec\n"
-	"  -q, --quiet         no closing line on stderr\n"
-	"  --js-frames         for node: have V8 write its perf map (/tmp/perf-PID.map) so\n"
-	"                      that report names JavaScript frames by function and script\n"
-	"  --leak-check        a Memcheck-style leak check when CMD exits: every unfreed\n"
-	"                      block is definitely lost, indirectly lost, possibly lost\n"
-	"                      or still reachable, found by scanning the roots (data and\n"
-	"                      bss, stacks, registers, TLS, other memory) for pointers.\n"
-	"                      Loss records and LEAK SUMMARY go to stderr, and into FILE.\n"
-	"                      'kill -USR2 PID' runs a check mid-run (into FILE; see\n"
-	"                      'leakhound report'). The program's malloc family is then\n"
-	"                      served by leakhound's own allocator (see the README), and\n"
-	"                      SIGUSR2 and real-time signal SIGRTMAX-3 are leakhound's.\n"
-	"  --show-kinds LIST   loss records printed: a comma list of definite, indirect,\n"
-	"                      possible, reachable; or all, none (default definite,possible)\n"
-	"  --error-exitcode N  exit with N (1-255) if the check at exit found definitely\n"
-	"                      or indirectly lost blocks\n"
-	"\n"
+	"for writing. The first argument that is not an option is CMD: options\n"
+	"after it are CMD's own.\n";
+
+static const char run_epilog[] =
 	"Exit status: CMD's own (or N, see --error-exitcode); 128+N if a signal N ended\n"
 	"it; 126/127 if it could not be started; 3 or 4 for leakhound's own errors\n"
 	"before it started. A program that does not exit normally (killed, _exit)\n"
 	"gets no leak check at exit.\n"
-	"Environment: LEAKHOUND_PRELOAD overrides the library's path (by default\n"
-	"libleakhound-preload.so next to the leakhound binary).\n";
+	"Environment: LEAKHOUND_PRELOAD overrides the preload library's path (by\n"
+	"default libleakhound-preload.so next to the leakhound binary, or in\n"
+	"../lib/leakhound/ from it when installed).\n";
 
 static pid_t child_pid;
 
@@ -105,26 +80,6 @@ static bool parse_interval(const char *s, unsigned long long *ms)
 		return false;
 	*ms = (unsigned long long)(r + 0.5);
 	return true;
-}
-
-static bool find_preload(char *out, size_t size)
-{
-	const char *env = getenv("LEAKHOUND_PRELOAD");
-	if (env && *env) {
-		snprintf(out, size, "%s", env);
-		return access(out, R_OK) == 0;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return false;
-	exe[n] = 0;
-	char *slash = strrchr(exe, '/');
-	if (slash)
-		*slash = 0;
-	if ((size_t)snprintf(out, size, "%s/libleakhound-preload.so", exe) >= size)
-		return false;
-	return access(out, R_OK) == 0;
 }
 
 /* V8 flags that make node write /tmp/perf-PID.map, one line per JS function, interpreted ones included. */
@@ -317,6 +272,38 @@ static bool tell_about_trace(const struct trace *t, uint64_t trace_bytes, const 
 	return true;
 }
 
+/* path made absolute, so a program that changes directory at start-up still writes there. */
+static bool absolute_path(const char *path, char *out, size_t size)
+{
+	char cwd[PATH_MAX];
+	int len;
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd)))
+		len = snprintf(out, size, "%s/%s", cwd, path);
+	else
+		len = snprintf(out, size, "%s", path);
+	return len >= 0 && (size_t)len < size;
+}
+
+/* Creates the trace file: a new one, or (force) emptied if it exists. */
+static bool create_trace(const char *path, bool force)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC | (force ? O_TRUNC : O_EXCL), 0644);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* The default trace, leakhound.PID.lhtrace in the current directory, created new (never overwritten). */
+static bool default_trace(char *out, size_t size, pid_t pid)
+{
+	char name[64];
+	snprintf(name, sizeof(name), "leakhound.%ld.lhtrace", (long)pid);
+	if (!absolute_path(name, out, size))
+		return false;
+	return create_trace(out, false);
+}
+
 static bool parse_exit_code(const char *s, int *out)
 {
 	char *end;
@@ -330,95 +317,84 @@ static bool parse_exit_code(const char *s, int *out)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_INTERVAL = 256, OPT_JS_FRAMES, OPT_HELP, OPT_LEAK_CHECK, OPT_SHOW_KINDS, OPT_ERROR_EXITCODE,
-	       OPT_CHILDREN, OPT_SAMPLE_RATE };
-	static const struct option options[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "leak-check", no_argument, NULL, OPT_LEAK_CHECK },
-		{ "show-kinds", required_argument, NULL, OPT_SHOW_KINDS },
-		{ "error-exitcode", required_argument, NULL, OPT_ERROR_EXITCODE },
-		{ "js-frames", no_argument, NULL, OPT_JS_FRAMES },
-		{ "children", no_argument, NULL, OPT_CHILDREN },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "sample-rate", required_argument, NULL, OPT_SAMPLE_RATE },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, OPT_HELP },
-		{ NULL, 0, NULL, 0 },
+	const char *output = NULL, *interval_text = "1s", *kinds_text = NULL, *exitcode_text = NULL, *rate_text = NULL;
+	bool quiet = false, js_frames = false, leak_check = false, children = false, force = false;
+	const struct cli_option options[] = {
+		CLI_OPT('o', "output", CLI_STRING, &output, "FILE",
+			"the trace file (default leakhound.PID.lhtrace, PID the program's); an existing file is "
+			"not overwritten unless --force is given"),
+		CLI_OPT('f', "force", CLI_FLAG, &force, NULL, "overwrite the trace file if it exists"),
+		CLI_OPT(0, "interval", CLI_STRING, &interval_text, "T",
+			"time between snapshots: 500ms, 1s, 2m (default 1s)"),
+		CLI_OPT(0, "sample-rate", CLI_STRING, &rate_text, "SIZE",
+			"sample allocations instead of tracking each: one per SIZE bytes allocated on average "
+			"(e.g. 512K; Poisson sampling by bytes, per thread), each sampled one weighted to stand for "
+			"those not sampled. report then shows estimates. Not with --leak-check"),
+		CLI_OPT(0, "children", CLI_FLAG, &children, NULL,
+			"also track CMD's descendants, each into FILE.PID: a forked child from its fork (with what "
+			"it inherited; with --leak-check only once it execs), a program from its exec"),
+		CLI_OPT('q', "quiet", CLI_FLAG, &quiet, NULL, "no closing line on stderr"),
+		CLI_OPT(0, "js-frames", CLI_FLAG, &js_frames, NULL,
+			"for node: have V8 write its perf map (/tmp/perf-PID.map) so that report names JavaScript "
+			"frames by function and script"),
+		CLI_OPT(0, "leak-check", CLI_FLAG, &leak_check, NULL,
+			"a Memcheck-style leak check when CMD exits: every unfreed block is definitely lost, "
+			"indirectly lost, possibly lost or still reachable, found by scanning the roots (data and "
+			"bss, stacks, registers, TLS, other memory) for pointers. Loss records and LEAK SUMMARY go "
+			"to stderr, and into FILE. 'kill -USR2 PID' runs a check mid-run (into FILE; see 'leakhound "
+			"report'). The program's malloc family is then served by leakhound's own allocator (see the "
+			"README), and SIGUSR2 and real-time signal SIGRTMAX-3 are leakhound's."),
+		CLI_OPT(0, "show-kinds", CLI_STRING, &kinds_text, "LIST",
+			"loss records printed: a comma list of definite, indirect, possible, reachable; or all, "
+			"none (default definite,possible)"),
+		CLI_OPT(0, "error-exitcode", CLI_STRING, &exitcode_text, "N",
+			"exit with N (1-255) if the check at exit found definitely or indirectly lost blocks"),
 	};
-	const char *output = "leakhound.lhtrace";
-	unsigned long long interval_ms = 1000;
+	const struct cli_spec spec = { run_usage, options, LH_ARRAY_LEN(options), 1, SIZE_MAX, true, run_epilog };
+	int first, parsed = cli_parse_options(argc, argv, &spec, &first);
+	if (parsed >= 0)
+		return parsed;
+	unsigned long long interval_ms;
+	if (!parse_interval(interval_text, &interval_ms))
+		return cli_usage_error("--interval takes a time from 10ms to 24h such as 500ms, 1s or 2m, not '%s'",
+				       interval_text);
 	uint64_t sample_rate = 0;
-	bool quiet = false, js_frames = false, leak_check = false, kinds_given = false, children = false;
+	if (rate_text && !cli_parse_bytes("--sample-rate", rate_text, &sample_rate))
+		return LH_EXIT_USAGE;
+	if (rate_text && (sample_rate == 0 || sample_rate > ((uint64_t)1 << 40)))
+		return cli_usage_error("--sample-rate takes a size from 1 byte to 1T such as 512K, not '%s'", rate_text);
 	unsigned kinds = LEAK_KINDS_DEFAULT;
+	if (kinds_text && !leak_parse_kinds(kinds_text, &kinds))
+		return cli_usage_error("--show-kinds takes a comma list of definite, indirect, possible, reachable; or all, none; not '%s'",
+				       kinds_text);
 	int error_exitcode = 0;
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:q", options, NULL)) != -1) {
-		switch (c) {
-		case 'o': output = optarg; break;
-		case 'q': quiet = true; break;
-		case OPT_JS_FRAMES: js_frames = true; break;
-		case OPT_CHILDREN: children = true; break;
-		case OPT_LEAK_CHECK: leak_check = true; break;
-		case OPT_SHOW_KINDS:
-			if (!leak_parse_kinds(optarg, &kinds))
-				return cli_usage_error("--show-kinds takes a comma list of definite, indirect, possible, reachable; or all, none; not '%s'",
-						       optarg);
-			kinds_given = true;
-			break;
-		case OPT_ERROR_EXITCODE:
-			if (!parse_exit_code(optarg, &error_exitcode))
-				return cli_usage_error("--error-exitcode takes an exit status from 1 to 255, not '%s'", optarg);
-			break;
-		case OPT_INTERVAL:
-			if (!parse_interval(optarg, &interval_ms))
-				return cli_usage_error("--interval takes a time from 10ms to 24h such as 500ms, 1s or 2m, not '%s'",
-						       optarg);
-			break;
-		case OPT_SAMPLE_RATE:
-			if (!cli_parse_bytes("--sample-rate", optarg, &sample_rate))
-				return LH_EXIT_USAGE;
-			if (sample_rate == 0 || sample_rate > ((uint64_t)1 << 40))
-				return cli_usage_error("--sample-rate takes a size from 1 byte to 1T such as 512K, not '%s'", optarg);
-			break;
-		case OPT_HELP:
-			fputs(run_usage, stdout);
-			return cli_finish_output(LH_EXIT_OK);
-		default:
-			return cli_usage_error("run: unknown option '%s'", argv[optind - 1]);
-		}
-	}
-	if (optind >= argc)
-		return cli_usage_error("run needs a command to run: leakhound run -o FILE -- CMD [ARGS...]");
-	char **cmd = argv + optind;
-	if (!leak_check && (kinds_given || error_exitcode))
+	if (exitcode_text && !parse_exit_code(exitcode_text, &error_exitcode))
+		return cli_usage_error("--error-exitcode takes an exit status from 1 to 255, not '%s'", exitcode_text);
+	char **cmd = argv + first;
+	if (!leak_check && (kinds_text || exitcode_text))
 		return cli_usage_error("--show-kinds and --error-exitcode go with --leak-check");
 	if (leak_check && sample_rate)
 		return cli_usage_error("--sample-rate and --leak-check do not go together: a leak check needs every block");
 
 	char preload[PATH_MAX];
-	if (!find_preload(preload, sizeof(preload))) {
+	if (!cli_find_lib_file("libleakhound-preload.so", "LEAKHOUND_PRELOAD", preload, sizeof(preload))) {
 		fprintf(stderr, "leakhound: cannot find the preload library '%s' (build it with 'make', or set LEAKHOUND_PRELOAD)\n",
 			preload);
 		return LH_EXIT_INTERNAL;
 	}
-	/* An absolute path, so a program that changes directory at start-up still writes here. */
-	char trace[PATH_MAX], cwd[PATH_MAX];
-	int len;
-	if (output[0] != '/' && getcwd(cwd, sizeof(cwd)))
-		len = snprintf(trace, sizeof(trace), "%s/%s", cwd, output);
-	else
-		len = snprintf(trace, sizeof(trace), "%s", output);
-	if (len < 0 || (size_t)len >= sizeof(trace))
-		return cli_usage_error("the trace path '%s' is too long", output);
-	int fd = open(trace, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	remove_earlier_images(trace);
-	if (fd < 0) {
-		fprintf(stderr, "leakhound: cannot write the trace '%s': %s\n", output, strerror(errno));
-		return LH_EXIT_INTERNAL;
+	char trace[PATH_MAX], shown[64];
+	if (output) {
+		if (!absolute_path(output, trace, sizeof(trace)))
+			return cli_usage_error("the trace path '%s' is too long", output);
+		if (!force && access(trace, F_OK) == 0)
+			return cli_usage_error("'%s' exists, and run does not overwrite a trace: remove it, choose another -o, or give --force",
+					       output);
+		if (!create_trace(trace, force)) {
+			fprintf(stderr, "leakhound: cannot write the trace '%s': %s\n", output, strerror(errno));
+			return LH_EXIT_INTERNAL;
+		}
+		remove_earlier_images(trace);
 	}
-	close(fd);
 
 	int exec_errors[2];
 	if (pipe2(exec_errors, O_CLOEXEC) != 0) {
@@ -437,11 +413,25 @@ int cmd_run(int argc, char **argv)
 	if (child_pid == 0) {
 		sigaction(SIGINT, &old_int, NULL);
 		sigaction(SIGQUIT, &old_quit, NULL);
-		struct tracking_settings settings = { preload, trace, interval_ms, sample_rate, js_frames, leak_check, children };
 		close(exec_errors[0]);
+		if (!output && !default_trace(trace, sizeof(trace), getpid())) {
+			int e = errno;
+			if (write(exec_errors[1], &e, sizeof(e)) < 0)
+				e = errno;
+			fprintf(stderr, "leakhound: cannot write the trace '%s': %s\n", trace, strerror(e));
+			_exit(126);
+		}
+		if (!output)
+			remove_earlier_images(trace);
+		struct tracking_settings settings = { preload, trace, interval_ms, sample_rate, js_frames, leak_check, children };
 		exec_child(cmd, &settings, exec_errors[1]);
 	}
 	close(exec_errors[1]);
+	if (!output) { /* the name the child made (exec keeps its pid) */
+		snprintf(shown, sizeof(shown), "leakhound.%ld.lhtrace", (long)child_pid);
+		absolute_path(shown, trace, sizeof(trace));
+		output = shown;
+	}
 	int exec_error = 0;
 	while (read(exec_errors[0], &exec_error, sizeof(exec_error)) < 0 && errno == EINTR)
 		;

@@ -17,11 +17,13 @@ int cmd_show(int argc, char **argv)
 	size_t max_edges = 20;
 	enum retention_mode mode = RETENTION_DEVTOOLS;
 	const struct cli_option options[] = {
-		{ "json", CLI_FLAG, &json, NULL },
-		{ "edges", CLI_COUNT, &max_edges, NULL },
-		{ "retention", CLI_RETENTION, &mode, NULL },
+		CLI_OPT(0, "json", CLI_FLAG, &json, NULL, "machine-readable output (same facts)"),
+		CLI_OPT(0, "edges", CLI_COUNT, &max_edges, "N", "edges shown each way (default 20)"),
+		CLI_OPT(0, "retention", CLI_RETENTION, &mode, "MODE",
+			"whose retained sizes: devtools (default), memlab or all-edges"),
 	};
-	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), show_usage, 2, 2, &first);
+	const struct cli_spec spec = { show_usage, options, LH_ARRAY_LEN(options), 2, 2, false, NULL };
+	int first, status = cli_parse_options(argc, argv, &spec, &first);
 	if (status >= 0)
 		return status;
 	const char *path = argv[first];

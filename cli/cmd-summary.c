@@ -13,15 +13,7 @@ static const char summary_usage[] =
 	"Reads a V8 heap snapshot (.heapsnapshot, gzip'd or not, '-' for stdin) and\n"
 	"prints what a leak hunter needs first: findings, totals, node types, top\n"
 	"classes, every GC root with its edge count, and the nodes with the largest\n"
-	"fan-out with where their edges point.\n"
-	"\n"
-	"  --json       machine-readable output (same facts)\n"
-	"  --top N      rows per ranked table (default 10)\n"
-	"  --lenient    keep going past edges whose to_node is not a node offset\n"
-	"               (counted and flagged; by default such a file is rejected)\n"
-	"  --handle-scope-edges N   (Handle scope) edges that make a finding (default 10000)\n"
-	"  --global-handles-edges N (Global handles) edges that make a finding (default 100000)\n"
-	"  --detached-nodes N       detached DOM (embedder) nodes that make a finding (default 100)\n";
+	"fan-out with where their edges point.\n";
 
 int cmd_summary(int argc, char **argv)
 {
@@ -29,14 +21,20 @@ int cmd_summary(int argc, char **argv)
 	struct summary_options sopts = { .top = 10 };
 	struct findings_thresholds th = findings_default_thresholds;
 	const struct cli_option options[] = {
-		{ "json", CLI_FLAG, &json, NULL },
-		{ "lenient", CLI_FLAG, &lenient, NULL },
-		{ "top", CLI_COUNT, &sopts.top, NULL },
-		{ "handle-scope-edges", CLI_NUMBER, &th.handle_scope_edges, NULL },
-		{ "global-handles-edges", CLI_NUMBER, &th.global_handles_edges, NULL },
-		{ "detached-nodes", CLI_NUMBER, &th.detached_nodes, NULL },
+		CLI_OPT(0, "json", CLI_FLAG, &json, NULL, "machine-readable output (same facts)"),
+		CLI_OPT(0, "top", CLI_COUNT, &sopts.top, "N", "rows per ranked table (default 10)"),
+		CLI_OPT(0, "lenient", CLI_FLAG, &lenient, NULL,
+			"keep going past edges whose to_node is not a node offset (counted and flagged; by "
+			"default such a file is rejected)"),
+		CLI_OPT(0, "handle-scope-edges", CLI_NUMBER, &th.handle_scope_edges, "N",
+			"(Handle scope) edges that make a finding (default 10000)"),
+		CLI_OPT(0, "global-handles-edges", CLI_NUMBER, &th.global_handles_edges, "N",
+			"(Global handles) edges that make a finding (default 100000)"),
+		CLI_OPT(0, "detached-nodes", CLI_NUMBER, &th.detached_nodes, "N",
+			"detached DOM (embedder) nodes that make a finding (default 100)"),
 	};
-	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), summary_usage, 1, 1, &first);
+	const struct cli_spec spec = { summary_usage, options, LH_ARRAY_LEN(options), 1, 1, false, NULL };
+	int first, status = cli_parse_options(argc, argv, &spec, &first);
 	if (status >= 0)
 		return status;
 	const char *path = argv[first];

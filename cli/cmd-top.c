@@ -6,13 +6,11 @@
 #include "../src/report/retention_report.h"
 
 static const char top_usage[] =
-	"usage: leakhound top [--by object|class] [--top N | --all] [--retention devtools|memlab|all-edges] [--json] FILE\n"
+	"usage: leakhound top [--by object|class] [--top N | --all]\n"
+	"                     [--retention devtools|memlab|all-edges] [--json] FILE\n"
 	"\n"
 	"The largest retained sizes: objects (default) or classes, with DevTools'\n"
-	"numbers by default or memlab's with --retention memlab.\n"
-	"\n"
-	"  --top N      rows (default 20; synthetic roots are left out)\n"
-	"  --all        every node, synthetic roots too (or every class), no limit\n";
+	"numbers by default or memlab's with --retention memlab.\n";
 
 int cmd_top(int argc, char **argv)
 {
@@ -21,13 +19,15 @@ int cmd_top(int argc, char **argv)
 	const char *by = "object";
 	enum retention_mode mode = RETENTION_DEVTOOLS;
 	const struct cli_option options[] = {
-		{ "json", CLI_FLAG, &json, NULL },
-		{ "all", CLI_FLAG, &all, NULL },
-		{ "top", CLI_COUNT, &top, NULL },
-		{ "by", CLI_CHOICE, &by, "object class" },
-		{ "retention", CLI_RETENTION, &mode, NULL },
+		CLI_OPT(0, "json", CLI_FLAG, &json, NULL, "machine-readable output (same facts)"),
+		CLI_OPT_CHOICE(0, "by", &by, "object class", "object|class", "rank objects (default) or classes"),
+		CLI_OPT(0, "top", CLI_COUNT, &top, "N", "rows (default 20; synthetic roots are left out)"),
+		CLI_OPT(0, "all", CLI_FLAG, &all, NULL, "every node, synthetic roots too (or every class), no limit"),
+		CLI_OPT(0, "retention", CLI_RETENTION, &mode, "MODE",
+			"whose retained sizes: devtools (default), memlab or all-edges"),
 	};
-	int first, status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), top_usage, 1, 1, &first);
+	const struct cli_spec spec = { top_usage, options, LH_ARRAY_LEN(options), 1, 1, false, NULL };
+	int first, status = cli_parse_options(argc, argv, &spec, &first);
 	if (status >= 0)
 		return status;
 	const char *path = argv[first];

@@ -48,29 +48,30 @@ static const char series_usage[] =
 	"          (objects new in S2 and alive in every later snapshot) with retainer paths\n"
 	"  check   findings in plain words; exit 1 when a leak is suspected, 0 when not\n"
 	"\n"
-	"check thresholds (a series must grow in every interval, and by at least):\n"
-	"  --handle-edges N      (Handle scope) / (Global handles) edges (default 1000)\n"
-	"  --min-objects N       objects of one holder group (class + retainer path), over the\n"
-	"                        judged intervals, with half of it objects created then and still\n"
-	"                        alive at the end (default 20)\n"
-	"  --warmup N|auto       first intervals not judged (auto: 1 with 4 intervals or more, else 0)\n"
-	"  --detached-nodes N    detached native nodes (default 100)\n"
-	"  --string-bytes N      bytes of strings (default 1048576)\n";
+	"check's thresholds: a series must grow in every interval, and by at least the\n"
+	"option's value.\n";
 
 /* Parses the options shared by diff, trend and check; returns -1 with *first set, or an exit status. */
 static int parse_series_options(int argc, char **argv, struct series_options *o, size_t min_args, size_t max_args,
 				int *first)
 {
 	const struct cli_option options[] = {
-		{ "json", CLI_FLAG, &o->json, NULL },
-		{ "top", CLI_COUNT, &o->top, NULL },
-		{ "handle-edges", CLI_NUMBER, &o->th.handle_edges, NULL },
-		{ "min-objects", CLI_NUMBER, &o->th.min_objects, NULL },
-		{ "warmup", CLI_STRING, &o->warmup, NULL },
-		{ "detached-nodes", CLI_NUMBER, &o->th.detached_nodes, NULL },
-		{ "string-bytes", CLI_BYTES, &o->th.string_bytes, NULL },
+		CLI_OPT(0, "json", CLI_FLAG, &o->json, NULL, "machine-readable output (same facts)"),
+		CLI_OPT(0, "top", CLI_COUNT, &o->top, "N", "rows per ranked table (default 20 for diff, 15 otherwise)"),
+		CLI_OPT(0, "handle-edges", CLI_NUMBER, &o->th.handle_edges, "N",
+			"check: (Handle scope) / (Global handles) edges (default 1000)"),
+		CLI_OPT(0, "min-objects", CLI_NUMBER, &o->th.min_objects, "N",
+			"check: objects of one holder group (class + retainer path), over the judged intervals, "
+			"with half of it objects created then and still alive at the end (default 20)"),
+		CLI_OPT(0, "warmup", CLI_STRING, &o->warmup, "N|auto",
+			"check: first intervals not judged (auto: 1 with 4 intervals or more, else 0)"),
+		CLI_OPT(0, "detached-nodes", CLI_NUMBER, &o->th.detached_nodes, "N",
+			"check: detached native nodes (default 100)"),
+		CLI_OPT(0, "string-bytes", CLI_BYTES, &o->th.string_bytes, "SIZE",
+			"check: bytes of strings (default 1048576; K, M, G: binary units)"),
 	};
-	int status = cli_parse_options(argc, argv, options, LH_ARRAY_LEN(options), series_usage, min_args, max_args, first);
+	const struct cli_spec spec = { series_usage, options, LH_ARRAY_LEN(options), min_args, max_args, false, NULL };
+	int status = cli_parse_options(argc, argv, &spec, first);
 	if (status >= 0 || !o->warmup || !strcmp(o->warmup, "auto"))
 		return status;
 	char *end;

@@ -27,32 +27,16 @@ static const char watch_usage[] =
 	"ends, or on Ctrl-C, it prints the verdict: RSS growth after warm-up split\n"
 	"into parts that sum, what grew, where and why. DIR keeps everything\n"
 	"('leakhound report DIR' prints the verdict again), even if either side\n"
-	"is killed.\n"
-	"\n"
-	"  -o, --output DIR      the watch directory (default leakhound-watch)\n"
-	"  --pid PID             attach to a node already running: SIGUSR1 opens its\n"
-	"                        inspector on 127.0.0.1 (port 9229) while it is watched;\n"
-	"                        timeline and snapshots only, no native tracking. Anyone\n"
-	"                        on this machine can connect to that port meanwhile.\n"
-	"  --duration T          stop after T (then CMD gets SIGTERM): 30s, 10m, 2h\n"
-	"  --interval T          time between samples (default 1s)\n"
-	"  --warmup T            growth is counted from the end of warm-up (default 5s)\n"
-	"  --snapshots N         heap snapshots in the series, 0 for none (default 6)\n"
-	"  --snapshot-growth PCT RSS or JS heap growth since the last snapshot that calls\n"
-	"                        for the next one (default 10)\n"
-	"  --keep-snapshots      also keep each snapshot, gzip'd, in DIR\n"
-	"  --min-growth SIZE     growth of a part that makes a leak suspected (default\n"
-	"                        4 MiB, or 5% of RSS at the start less allocator-retained)\n"
-	"  --no-js-frames        do not ask node for its perf map (JS names in native stacks)\n"
-	"  --json                the verdict as JSON (see the README)\n"
-	"  -q, --quiet           no status line on stderr\n"
-	"\n"
+	"is killed. The first argument that is not an option is CMD.\n";
+
+static const char watch_epilog[] =
 	"Exit status: 0 nothing suspected, 1 a leak is suspected, 2 CMD could not be\n"
 	"watched (it could not start, or the directory cannot be written), 3 bad\n"
 	"command line, 4 internal failure.\n"
 	"Environment: LEAKHOUND_PRELOAD, LEAKHOUND_AGENT and LEAKHOUND_ATTACH override the\n"
-	"preload library and the agents (by default next to the leakhound binary),\n"
-	"LEAKHOUND_NODE the node that runs the attach helper (default: node on PATH).\n";
+	"preload library and the agents (by default next to the leakhound binary, or in\n"
+	"../lib/leakhound/ from it when installed), LEAKHOUND_NODE the node that runs the\n"
+	"attach helper (default: node on PATH).\n";
 
 /* Parses "250ms", "1s", "1.5s", "2m", "1h" or "3" (seconds) into milliseconds. */
 static bool parse_time(const char *s, uint64_t *ms)
@@ -68,27 +52,6 @@ static bool parse_time(const char *s, uint64_t *ms)
 		return false;
 	*ms = (uint64_t)(v * scale + 0.5);
 	return true;
-}
-
-/* A file installed next to the leakhound binary, or the environment's choice. */
-static bool find_beside_binary(const char *env_name, const char *name, char *out, size_t size)
-{
-	const char *env = getenv(env_name);
-	if (env && *env) {
-		snprintf(out, size, "%s", env);
-		return access(out, R_OK) == 0;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
-		return false;
-	exe[n] = 0;
-	char *slash = strrchr(exe, '/');
-	if (slash)
-		*slash = 0;
-	if ((size_t)snprintf(out, size, "%s/%s", exe, name) >= size)
-		return false;
-	return access(out, R_OK) == 0;
 }
 
 int watch_print_verdict(const char *dir, bool json, uint64_t min_growth)
@@ -107,30 +70,6 @@ int watch_print_verdict(const char *dir, bool json, uint64_t min_growth)
 	return cli_finish_output(status);
 }
 
-/*
- * Where the program's command begins: after "--", or at the first word that
- * is neither an option nor an option's value.
- */
-static int command_start(int argc, char **argv, const struct cli_option *options, size_t count, bool *dashes)
-{
-	*dashes = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (!strcmp(a, "--")) {
-			*dashes = true;
-			return i;
-		}
-		if (a[0] != '-')
-			return i;
-		for (size_t k = 0; k < count; k++)
-			if (a[1] == '-' && !strcmp(a + 2, options[k].name) && options[k].kind != CLI_FLAG)
-				i++;
-		if (!strcmp(a, "-o"))
-			i++;
-	}
-	return argc;
-}
-
 int cmd_watch(int argc, char **argv)
 {
 	const char *dir = "leakhound-watch", *duration = NULL, *interval = "1s", *warmup = "5s", *snapshots = "6",
@@ -138,28 +77,30 @@ int cmd_watch(int argc, char **argv)
 	uint64_t min_growth = 0, growth_pct = 10;
 	bool json = false, quiet = false, keep = false, no_js_frames = false;
 	const struct cli_option options[] = {
-		{ "output", CLI_STRING, &dir, NULL },
-		{ "duration", CLI_STRING, &duration, NULL },
-		{ "interval", CLI_STRING, &interval, NULL },
-		{ "warmup", CLI_STRING, &warmup, NULL },
-		{ "snapshots", CLI_STRING, &snapshots, NULL },
-		{ "snapshot-growth", CLI_NUMBER, &growth_pct, NULL },
-		{ "keep-snapshots", CLI_FLAG, &keep, NULL },
-		{ "min-growth", CLI_BYTES, &min_growth, NULL },
-		{ "no-js-frames", CLI_FLAG, &no_js_frames, NULL },
-		{ "json", CLI_FLAG, &json, NULL },
-		{ "quiet", CLI_FLAG, &quiet, NULL },
-		{ "pid", CLI_STRING, &pid, NULL },
+		CLI_OPT('o', "output", CLI_STRING, &dir, "DIR", "the watch directory (default leakhound-watch)"),
+		CLI_OPT(0, "pid", CLI_STRING, &pid, "PID",
+			"attach to a node already running: SIGUSR1 opens its inspector on 127.0.0.1 (port 9229) "
+			"while it is watched; timeline and snapshots only, no native tracking. Anyone on this "
+			"machine can connect to that port meanwhile."),
+		CLI_OPT(0, "duration", CLI_STRING, &duration, "T", "stop after T (then CMD gets SIGTERM): 30s, 10m, 2h"),
+		CLI_OPT(0, "interval", CLI_STRING, &interval, "T", "time between samples (default 1s)"),
+		CLI_OPT(0, "warmup", CLI_STRING, &warmup, "T", "growth is counted from the end of warm-up (default 5s)"),
+		CLI_OPT(0, "snapshots", CLI_STRING, &snapshots, "N", "heap snapshots in the series, 0 for none (default 6)"),
+		CLI_OPT(0, "snapshot-growth", CLI_NUMBER, &growth_pct, "PCT",
+			"RSS or JS heap growth since the last snapshot that calls for the next one (default 10)"),
+		CLI_OPT(0, "keep-snapshots", CLI_FLAG, &keep, NULL, "also keep each snapshot, gzip'd, in DIR"),
+		CLI_OPT(0, "min-growth", CLI_BYTES, &min_growth, "SIZE",
+			"growth of a part that makes a leak suspected (default 4 MiB, or 5% of RSS at the start "
+			"less allocator-retained)"),
+		CLI_OPT(0, "no-js-frames", CLI_FLAG, &no_js_frames, NULL,
+			"do not ask node for its perf map (JS names in native stacks)"),
+		CLI_OPT(0, "json", CLI_FLAG, &json, NULL, "the verdict as JSON (see the README)"),
+		CLI_OPT('q', "quiet", CLI_FLAG, &quiet, NULL, "no status line on stderr"),
 	};
-	bool dashes;
-	int split = command_start(argc, argv, options, LH_ARRAY_LEN(options), &dashes);
-	/* "-o DIR" and "-q" are the short forms of --output and --quiet. */
-	for (int i = 1; i < split; i++)
-		argv[i] = !strcmp(argv[i], "-o") ? "--output" : !strcmp(argv[i], "-q") ? "--quiet" : argv[i];
-	int first, status = cli_parse_options(split, argv, options, LH_ARRAY_LEN(options), watch_usage, 0, 0, &first);
+	const struct cli_spec spec = { watch_usage, options, LH_ARRAY_LEN(options), 0, SIZE_MAX, true, watch_epilog };
+	int cmd, status = cli_parse_options(argc, argv, &spec, &cmd);
 	if (status >= 0)
 		return status;
-	int cmd = split + dashes;
 	long attach = 0;
 	if (pid) {
 		char *end;
@@ -196,9 +137,9 @@ int cmd_watch(int argc, char **argv)
 	if (duration && (!parse_time(duration, &o.duration_ms) || !o.duration_ms))
 		return cli_usage_error("--duration takes a time such as 30s, 10m or 2h, not '%s'", duration);
 	char preload[PATH_MAX], agent[PATH_MAX], helper[PATH_MAX];
-	if (!find_beside_binary("LEAKHOUND_PRELOAD", "libleakhound-preload.so", preload, sizeof(preload)) ||
-	    !find_beside_binary("LEAKHOUND_AGENT", "leakhound-agent.js", agent, sizeof(agent)) ||
-	    !find_beside_binary("LEAKHOUND_ATTACH", "leakhound-attach.js", helper, sizeof(helper))) {
+	if (!cli_find_lib_file("libleakhound-preload.so", "LEAKHOUND_PRELOAD", preload, sizeof(preload)) ||
+	    !cli_find_lib_file("leakhound-agent.js", "LEAKHOUND_AGENT", agent, sizeof(agent)) ||
+	    !cli_find_lib_file("leakhound-attach.js", "LEAKHOUND_ATTACH", helper, sizeof(helper))) {
 		fprintf(stderr, "leakhound: cannot find the preload library or the agents next to leakhound (build them with 'make')\n");
 		return LH_EXIT_INTERNAL;
 	}

@@ -6,8 +6,6 @@
  */
 #include "builtin.h"
 
-#define LEAKHOUND_VERSION "0.1.0"
-
 struct command {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -35,7 +33,8 @@ static void print_help(FILE *out)
 		     "Commands:\n");
 	for (size_t i = 0; i < LH_ARRAY_LEN(commands); i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].help);
-	fprintf(out, "\nRun 'leakhound <command> --help' for a command's options.\n\n"
+	fprintf(out, "\nRun 'leakhound help <command>' (or 'leakhound <command> --help') for a command's options;\n"
+		     "'leakhound --version' for the version.\n\n"
 		     "Exit status:\n"
 		     "  0  success, nothing suspected\n"
 		     "  1  success, and a leak is suspected (commands that check)\n"
@@ -44,12 +43,58 @@ static void print_help(FILE *out)
 		     "  4  internal failure: out of memory, or the output could not be written\n");
 }
 
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < LH_ARRAY_LEN(commands); i++)
+		if (!strcmp(name, commands[i].name))
+			return &commands[i];
+	return NULL;
+}
+
+static int run_command(const struct command *c, int argc, char **argv)
+{
+	cli_set_command(c->name, c->help);
+	return c->run(argc, argv);
+}
+
+/* `leakhound help CMD`: the command's --help. */
+static int help_command(const char *name)
+{
+	const struct command *c = find_command(name);
+	if (!c)
+		return cli_usage_error("no command '%s'", name);
+	char *argv[] = { (char *)c->name, (char *)"--help", NULL };
+	return run_command(c, 2, argv);
+}
+
+/* Hidden, for make man and the bash completion: leakhound(1) in roff, and the command names. */
+static int print_main_man(void)
+{
+	const char *names[LH_ARRAY_LEN(commands)], *summaries[LH_ARRAY_LEN(commands)];
+	for (size_t i = 0; i < LH_ARRAY_LEN(commands); i++) {
+		names[i] = commands[i].name;
+		summaries[i] = commands[i].help;
+	}
+	cli_print_main_man(stdout, names, summaries, LH_ARRAY_LEN(commands));
+	return cli_finish_output(LH_EXIT_OK);
+}
+
+static int list_commands(void)
+{
+	for (size_t i = 0; i < LH_ARRAY_LEN(commands); i++)
+		printf("%s\n", commands[i].name);
+	printf("help\n");
+	return cli_finish_output(LH_EXIT_OK);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		return print_help(stderr), LH_EXIT_USAGE;
 	const char *name = argv[1];
-	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+	if (!strcmp(name, "help") && argc == 3)
+		return help_command(argv[2]);
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || (!strcmp(name, "help") && argc == 2)) {
 		print_help(stdout);
 		return cli_finish_output(LH_EXIT_OK);
 	}
@@ -57,8 +102,12 @@ int main(int argc, char **argv)
 		printf("leakhound %s\n", LEAKHOUND_VERSION);
 		return cli_finish_output(LH_EXIT_OK);
 	}
-	for (size_t i = 0; i < LH_ARRAY_LEN(commands); i++)
-		if (!strcmp(name, commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
+	if (!strcmp(name, "--man-page"))
+		return print_main_man();
+	if (!strcmp(name, "--list-commands"))
+		return list_commands();
+	const struct command *c = find_command(name);
+	if (c)
+		return run_command(c, argc - 1, argv + 1);
 	return cli_usage_error("unknown command '%s'", name);
 }

@@ -45,6 +45,13 @@ static void close_container(struct json_writer *w, char c)
 		fputc('\n', w->out);
 }
 
+void jw_document_begin(struct json_writer *w, FILE *out)
+{
+	jw_init(w, out);
+	jw_object_begin(w);
+	jw_key_uint(w, "schema_version", LH_JSON_SCHEMA_VERSION);
+}
+
 void jw_object_begin(struct json_writer *w) { open_container(w, '{'); }
 void jw_object_end(struct json_writer *w) { close_container(w, '}'); }
 void jw_array_begin(struct json_writer *w) { open_container(w, '['); }

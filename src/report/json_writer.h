@@ -21,7 +21,16 @@ struct json_writer {
 	bool after_key;
 };
 
+/*
+ * The version of the --json documents' keys (docs/json.md), written first in
+ * every document as "schema_version". Adding a key keeps it; renaming,
+ * removing or changing the meaning of one bumps it.
+ */
+#define LH_JSON_SCHEMA_VERSION 1
+
 void jw_init(struct json_writer *w, FILE *out);
+/* jw_init, then the document's outer object, opened with its schema_version. */
+void jw_document_begin(struct json_writer *w, FILE *out);
 void jw_object_begin(struct json_writer *w);
 void jw_object_end(struct json_writer *w);
 void jw_array_begin(struct json_writer *w);

@@ -103,8 +103,7 @@ void show_print_json(FILE *out, const struct show_report *r)
 	const struct heap_snapshot *s = r->snapshot;
 	uint32_t n = r->node;
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	jw_key_string(&w, "file", r->path);
 	jw_key_string(&w, "retention", retention_mode_name(r->retention->mode));
 	jw_key(&w, "node");
@@ -155,8 +154,7 @@ void path_print_json(FILE *out, const struct path_report *r)
 {
 	const struct heap_snapshot *s = r->snapshot;
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	jw_key_string(&w, "file", r->path);
 	jw_key_uint(&w, "node_id", s->node_id[r->node]);
 	jw_key(&w, "paths");

@@ -71,8 +71,7 @@ void roots_print_json(FILE *out, const struct roots_report *r)
 	const struct heap_snapshot *s = r->snapshot;
 	const struct heap_summary *sum = r->summary;
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	jw_key_string(&w, "file", r->path);
 	jw_key_uint(&w, "heap_size", r->all_edges->retained_size[s->root]);
 	jw_key(&w, "roots");

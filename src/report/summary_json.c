@@ -144,8 +144,7 @@ void summary_print_json(FILE *out, const struct summary_report *r)
 	const struct heap_snapshot *s = r->snapshot;
 	const struct heap_summary *sum = r->summary;
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	jw_key_string(&w, "file", r->path);
 	write_findings(&w, r);
 	write_totals(&w, r);

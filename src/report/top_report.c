@@ -162,8 +162,7 @@ void top_print_json(FILE *out, const struct top_report *r)
 {
 	const struct heap_snapshot *s = r->snapshot;
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	jw_key_string(&w, "file", r->path);
 	jw_key_string(&w, "retention", retention_mode_name(r->retention->mode));
 	jw_key_uint(&w, "total_retained_size", r->retention->retained_size[s->root]);

@@ -229,8 +229,7 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	const struct growth *g = r->growth;
 	const struct trace_snapshot *last = last_snapshot(t);
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	jw_key_string(&w, "file", r->path);
 	jw_key_uint(&w, "pid", t->pid);
 	jw_key_bool(&w, "complete", t->complete);

@@ -185,8 +185,7 @@ void diff_print_json(FILE *out, const struct diff_report *r)
 {
 	const struct snapshot_digest *a = r->before, *b = r->after_digest;
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	jw_key_string(&w, "before", a->path);
 	jw_key_string(&w, "after", b->path);
 	jw_key_int(&w, "self_size_delta", (int64_t)b->self_size - (int64_t)a->self_size);
@@ -345,8 +344,7 @@ void trend_print_json(FILE *out, const struct trend *t, size_t top)
 {
 	static const char *const kinds[] = { "total", "gc_root", "class_count", "class_size" };
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	write_snapshots(&w, t);
 	jw_key(&w, "series");
 	jw_array_begin(&w);
@@ -430,8 +428,7 @@ static void write_accumulation(struct json_writer *w, const struct leak_accumula
 void check_print_json(FILE *out, const struct trend *t, const struct leak_findings *f)
 {
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	write_snapshots(&w, t);
 	jw_key_bool(&w, "leak_suspected", f->count > 0);
 	jw_key(&w, "findings");

@@ -109,8 +109,7 @@ static void json_parts(struct json_writer *w, const struct watch_sample *s)
 void watch_print_json(FILE *out, const struct watch_verdict *v)
 {
 	struct json_writer w;
-	jw_init(&w, out);
-	jw_object_begin(&w);
+	jw_document_begin(&w, out);
 	jw_key_int(&w, "pid", v->pid);
 	jw_key_string(&w, "command", v->command);
 	jw_key_string(&w, "mode", v->mode);

@@ -12,7 +12,7 @@ build_native signal_free signal_free.c
 
 "$TEST_TMP/signal_free" >"$TEST_TMP/plain.out" || fail "the test program itself failed"
 for round in 1 2 3; do
-	expect_status 0 "$LEAKHOUND" run -o "$TEST_TMP/t.lhtrace" -- "$TEST_TMP/signal_free"
+	expect_status 0 "$LEAKHOUND" run -f -o "$TEST_TMP/t.lhtrace" -- "$TEST_TMP/signal_free"
 	cmp -s "$TEST_TMP/plain.out" "$TEST_TMP/out" || fail "stdout changed under tracking: $(cat "$TEST_TMP/out")"
 	expect_status 0 "$LEAKHOUND" report --json --top 1000 "$TEST_TMP/t.lhtrace"
 	cp "$TEST_TMP/out" "$TEST_TMP/report.json"

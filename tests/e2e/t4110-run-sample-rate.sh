@@ -100,7 +100,7 @@ rc=0
 "$TEST_TMP/alloc_api" >"$TEST_TMP/api.out" || rc=$?
 [ $rc -eq 5 ] || fail "alloc_api itself exits $rc, not 5"
 for rate in 1 256 64K; do
-	expect_status 5 "$LEAKHOUND" run -q --sample-rate $rate -o "$TEST_TMP/api.lhtrace" -- "$TEST_TMP/alloc_api"
+	expect_status 5 "$LEAKHOUND" run -q -f --sample-rate $rate -o "$TEST_TMP/api.lhtrace" -- "$TEST_TMP/alloc_api"
 	cmp -s "$TEST_TMP/api.out" "$TEST_TMP/out" || fail "alloc_api at --sample-rate $rate: $(diff "$TEST_TMP/api.out" "$TEST_TMP/out")"
 	expect_status 0 "$LEAKHOUND" report --json "$TEST_TMP/api.lhtrace"
 done

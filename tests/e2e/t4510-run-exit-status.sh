@@ -9,7 +9,7 @@
 . "$LEAKHOUND_ROOT/tests/native/lib-native.sh"
 native_prereqs
 build_native exit_ways exit_ways.c
-R=("$LEAKHOUND" run --leak-check --error-exitcode 9 -o "$TEST_TMP/t.lhtrace" --)
+R=("$LEAKHOUND" run --leak-check --error-exitcode 9 -f -o "$TEST_TMP/t.lhtrace" --)
 
 # Exit statuses 126 and 200 are the program's, not a failed start: the check runs
 # (9 of the 10 blocks are lost; sink still points at the last).
@@ -41,7 +41,7 @@ grep -q "forked 1 children, not tracked" "$TEST_TMP/out" || fail "report does no
 if [ "$(id -u)" = 0 ] && mkdir -p "$TEST_TMP/small" && mount -t tmpfs -o size=64k none "$TEST_TMP/small" 2>/dev/null; then
 	trap 'umount "$TEST_TMP/small"; rm -rf "$TEST_TMP"' EXIT
 	dd if=/dev/zero of="$TEST_TMP/small/fill" bs=4k count=14 2>/dev/null
-	R=("$LEAKHOUND" run --leak-check --error-exitcode 9 --interval 10ms -o "$TEST_TMP/small/t.lhtrace" --)
+	R=("$LEAKHOUND" run --leak-check --error-exitcode 9 --interval 10ms -f -o "$TEST_TMP/small/t.lhtrace" --)
 	expect_status 9 "${R[@]}" "$TEST_TMP/exit_ways" wait "$TEST_TMP/w" &
 	for i in $(seq 100); do [ -s "$TEST_TMP/w.pid" ] && break; sleep 0.05; done
 	# What the program allocated so far fits; the disk then fills before the final batch.

@@ -14,7 +14,7 @@ build_native walk_at_exit walk_at_exit.c -pthread
 line=$(leak_line walk_at_exit.c)
 
 for run in 1 2 3 4 5; do
-	expect_status 0 timeout 60 "$LEAKHOUND" run -q --leak-check -o "$TEST_TMP/t.lhtrace" -- "$TEST_TMP/walk_at_exit"
+	expect_status 0 timeout 60 "$LEAKHOUND" run -q --leak-check -f -o "$TEST_TMP/t.lhtrace" -- "$TEST_TMP/walk_at_exit"
 	expect_status 0 "$LEAKHOUND" report --json "$TEST_TMP/t.lhtrace"
 	cp "$TEST_TMP/out" "$TEST_TMP/report.json"
 	[ "$(json_get "$TEST_TMP/report.json" r.complete)" = true ] || fail "run $run: the trace is not complete"
