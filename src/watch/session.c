@@ -38,6 +38,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -696,8 +697,13 @@ static void write_end(const struct session *s)
 		snprintf(why, sizeof(why), "the program exited");
 	else
 		snprintf(why, sizeof(why), "--duration ended");
-	char text[600];
-	snprintf(text, sizeof(text), "ended=%s\nend_unix=%.3f\nsnapshots=%zu\n", why, now_unix(), s->taken);
+	/* What watching cost leakhound itself (sampling, and reading the snapshots), for bench/watch.sh. */
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	char text[700];
+	snprintf(text, sizeof(text), "ended=%s\nend_unix=%.3f\nsnapshots=%zu\nwatcher_cpu_s=%.3f\n", why, now_unix(), s->taken,
+		 cpu);
 	create_file(s->o->dir, "end.info", text);
 }
 
