@@ -12,7 +12,7 @@ BUILD ?= build
 CC ?= gcc
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wformat=2 -Wno-format-nonliteral -MMD -MP
-LDLIBS += -lz -ldw -lelf -pthread
+LDLIBS += -lz -ldw -lelf -lsodium -pthread
 # ISA-L's igzip inflates gzip'd snapshots ~3x faster than zlib; zlib stays the fallback
 # (and is used with ISAL=0).
 ISAL ?= $(if $(wildcard /usr/include/isa-l/igzip_lib.h),1,0)

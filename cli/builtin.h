@@ -28,6 +28,7 @@ int cmd_trend(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_redact(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 
 /* Prints the verdict of watch directory dir (cmd-watch.c); returns the exit status. */

@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "trend", cmd_trend, "what grows over a series of snapshots, ranked, with leak candidates" },
 	{ "check", cmd_check, "leak findings over a series of snapshots; exit 1 when a leak is suspected" },
 	{ "run", cmd_run, "run a program with the native allocation tracker, writing a .lhtrace" },
+	{ "redact", cmd_redact, "a heap snapshot with its strings replaced by keyed hashes, safe to share" },
 	{ "report", cmd_report, "what grew in a .lhtrace (allocation sites ranked by growth), or a watch's verdict" },
 	{ "watch", cmd_watch, "the whole hunt: run a node service watched, JS heap and native, with a verdict" },
 };

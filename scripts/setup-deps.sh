@@ -8,6 +8,7 @@ packages=(
 	gcc g++ make pkg-config     # build, and the example/test addons built against /usr/include/node
 	zlib1g-dev                  # gzip'd snapshots
 	libisal-dev                 # ISA-L's igzip: gzip'd snapshots inflated ~3x faster than zlib (optional at build time)
+	libsodium-dev               # redact: keyed hashing (BLAKE2b)
 	libunwind-dev libdw-dev     # native tracker: stack capture (preload library), symbolization (report)
 	libcmocka-dev               # unit tests
 	valgrind                    # "leakhound leaks nothing" test

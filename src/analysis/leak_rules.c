@@ -97,18 +97,21 @@ static bool is_internal_class(const char *name)
 	       (!strncmp(name, "system / ", 9) && strcmp(name, "system / Context") != 0);
 }
 
+bool leak_class_is_builtin(const char *name)
+{
+	static const char *const builtin[] = { "Object", "Function", "Array", "Promise", "Map", "Set", "WeakMap", "WeakSet",
+					       "WeakRef", "ArrayBuffer", "Uint8Array", "Buffer", "Error", "Date", "RegExp",
+					       "Symbol", "Number", "String", "Boolean", "AsyncFunction", "GeneratorFunction" };
+	for (size_t i = 0; i < LH_ARRAY_LEN(builtin); i++)
+		if (!strcmp(name, builtin[i]))
+			return true;
+	return false;
+}
+
 /* A class of V8's or the language's own, which names no leak ("Object", "(string)", "{a, b}"). */
 static bool is_generic_class(const char *name)
 {
-	static const char *const generic[] = { "Object", "Function", "Array", "Promise", "Map", "Set", "WeakMap", "WeakSet",
-					       "WeakRef", "ArrayBuffer", "Uint8Array", "Buffer", "Error", "Date", "RegExp",
-					       "Symbol", "Number", "String", "Boolean", "AsyncFunction", "GeneratorFunction" };
-	if (name[0] == '(' || name[0] == '{' || !strncmp(name, "system / ", 9))
-		return true;
-	for (size_t i = 0; i < LH_ARRAY_LEN(generic); i++)
-		if (!strcmp(name, generic[i]))
-			return true;
-	return false;
+	return name[0] == '(' || name[0] == '{' || !strncmp(name, "system / ", 9) || leak_class_is_builtin(name);
 }
 
 /* The retainer path of object `id` of the last snapshot, described, and the phrase for its holder. */

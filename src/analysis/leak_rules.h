@@ -78,5 +78,7 @@ struct leak_findings {
 void leak_rules_apply(const struct trend *t, const struct heap_snapshot *last, const struct leak_thresholds *th,
 		      struct leak_findings *out);
 void leak_findings_free(struct leak_findings *f);
+/* Whether a class is one of the language's built-ins ("Object", "Map", "Buffer", ...): these name no leak. */
+bool leak_class_is_builtin(const char *name);
 
 #endif

@@ -57,7 +57,7 @@ void jw_object_end(struct json_writer *w) { close_container(w, '}'); }
 void jw_array_begin(struct json_writer *w) { open_container(w, '['); }
 void jw_array_end(struct json_writer *w) { close_container(w, ']'); }
 
-static void write_escaped(FILE *out, const char *s, size_t len)
+void json_write_string(FILE *out, const char *s, size_t len)
 {
 	fputc('"', out);
 	for (size_t i = 0; i < len; i++) {
@@ -81,7 +81,7 @@ static void write_escaped(FILE *out, const char *s, size_t len)
 void jw_key(struct json_writer *w, const char *key)
 {
 	before_item(w);
-	write_escaped(w->out, key, strlen(key));
+	json_write_string(w->out, key, strlen(key));
 	fputs(": ", w->out);
 	w->after_key = true;
 }
@@ -89,7 +89,7 @@ void jw_key(struct json_writer *w, const char *key)
 void jw_string_len(struct json_writer *w, const char *s, size_t len)
 {
 	before_item(w);
-	write_escaped(w->out, s, len);
+	json_write_string(w->out, s, len);
 }
 
 void jw_string(struct json_writer *w, const char *s) { jw_string_len(w, s, strlen(s)); }

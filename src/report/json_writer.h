@@ -29,6 +29,8 @@ struct json_writer {
 #define LH_JSON_SCHEMA_VERSION 1
 
 void jw_init(struct json_writer *w, FILE *out);
+/* Writes s (len bytes, NULs allowed) as a quoted JSON string, for writers that lay out their own JSON. */
+void json_write_string(FILE *out, const char *s, size_t len);
 /* jw_init, then the document's outer object, opened with its schema_version. */
 void jw_document_begin(struct json_writer *w, FILE *out);
 void jw_object_begin(struct json_writer *w);
