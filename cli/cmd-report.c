@@ -8,6 +8,7 @@
 
 #include "../src/report/leak_report.h"
 #include "../src/report/profile_export.h"
+#include "../src/report/trace_html.h"
 #include "../src/report/trace_report.h"
 #include "../src/trace/growth.h"
 #include "../src/trace/symbolize.h"
@@ -60,7 +61,7 @@ int cmd_report(int argc, char **argv)
 	size_t top = 10, stacks = 3;
 	uint64_t min_growth = 0;
 	const char *kinds_text = "definite,possible";
-	const char *format = "text", *sample_name = "inuse_space", *output = NULL;
+	const char *format = "text", *sample_name = "inuse_space", *output = NULL, *html = NULL;
 	unsigned kinds;
 	enum profile_value sample;
 	const struct cli_option options[] = {
@@ -73,9 +74,12 @@ int cmd_report(int argc, char **argv)
 		CLI_OPT(0, "show-kinds", CLI_STRING, &kinds_text, "LIST",
 			"loss records shown of the last leak check: a comma list of definite, indirect, possible, "
 			"reachable; or all, none (default definite,possible; --json has them all)"),
-		CLI_OPT_CHOICE(0, "format", &format, "text json pprof folded", "FORMAT",
-			       "text (default), json, pprof (gzip'd profile.proto for go tool pprof, Pyroscope, "
-			       "Parca, speedscope) or folded (folded stacks for flamegraph.pl and speedscope)"),
+		CLI_OPT_CHOICE(0, "format", &format, "text json html pprof folded", "FORMAT",
+			       "text (default), json, html (one self-contained page: memory over time, growth of "
+			       "the top sites, an icicle graph of live memory, sortable tables), pprof (gzip'd "
+			       "profile.proto for go tool pprof, Pyroscope, Parca, speedscope) or folded (folded "
+			       "stacks for flamegraph.pl and speedscope)"),
+		CLI_OPT(0, "html", CLI_STRING, &html, "FILE", "the page, written to FILE (as --format html -o FILE)"),
 		CLI_OPT_CHOICE(0, "sample", &sample_name, profile_value_names, "TYPE",
 			       "folded's value, and the type pprof shows first: inuse_space (default: bytes live "
 			       "at the end), inuse_objects, alloc_space or alloc_objects (all allocated over the run)"),
@@ -93,6 +97,12 @@ int cmd_report(int argc, char **argv)
 		return cli_usage_error("--json and --format %s do not go together", format);
 	if (json)
 		format = "json";
+	if (html && (json || output || strcmp(format, "text")))
+		return cli_usage_error("--html FILE goes alone: it is --format html -o FILE");
+	if (html) {
+		format = "html";
+		output = html;
+	}
 	profile_value_parse(sample_name, &sample);
 	bool binary = !strcmp(format, "pprof");
 	if (binary && !output && isatty(STDOUT_FILENO))
@@ -122,6 +132,8 @@ int cmd_report(int argc, char **argv)
 					       (int64_t)LH_MIN(min_growth, (uint64_t)INT64_MAX), kinds };
 		if (!strcmp(format, "json"))
 			trace_print_json(out, &report);
+		else if (!strcmp(format, "html"))
+			trace_print_html(out, &report);
 		else {
 			FILE *text = text_stream_open(out);
 			trace_print_text(text, &report);

@@ -11,15 +11,19 @@
 
 #include "../common/strmap.h"
 
+void profile_frame_name(char *buf, size_t size, const struct sym_frame *f)
+{
+	if (f->function)
+		snprintf(buf, size, "%s", f->function);
+	else
+		snprintf(buf, size, "%s+%#llx", f->module ? f->module : "[unknown]", (unsigned long long)f->module_offset);
+}
+
 /* Appends a frame's name, with ';' (the separator) and line breaks made harmless. */
 static size_t append_frame(char *buf, size_t at, size_t size, const struct sym_frame *f)
 {
 	char name[1100];
-	if (f->function)
-		snprintf(name, sizeof(name), "%s", f->function);
-	else
-		snprintf(name, sizeof(name), "%s+%#llx", f->module ? f->module : "[unknown]",
-			 (unsigned long long)f->module_offset);
+	profile_frame_name(name, sizeof(name), f);
 	for (char *c = name; *c; c++)
 		if (*c == ';' || *c == '\n' || *c == '\r')
 			*c = *c == ';' ? ':' : ' ';

@@ -36,6 +36,8 @@ int64_t profile_sample_value(const struct trace_sample *s, enum profile_value v)
  * output could not be written.
  */
 bool profile_write_pprof(FILE *out, const struct trace *t, struct symbolizer *sym, enum profile_value shown);
+/* A frame as the flame graphs name it: its function, or module+offset. */
+void profile_frame_name(char *buf, size_t size, const struct sym_frame *f);
 /* Writes one line per distinct named stack, "outer;...;inner VALUE", with VALUE > 0, sorted. */
 void profile_write_folded(FILE *out, const struct trace *t, struct symbolizer *sym, enum profile_value v);
 

@@ -88,7 +88,7 @@ static void print_stack(FILE *out, const struct trace_report *r, const struct gr
 }
 
 /* The sites to show: ranked, at most r->top, none below --min-growth. The caller frees the array. */
-static const struct growth_site **shown_sites(const struct trace_report *r, size_t *count)
+const struct growth_site **trace_shown_sites(const struct trace_report *r, size_t *count)
 {
 	const struct growth *g = r->growth;
 	const struct growth_site **out = lh_malloc(LH_MAX(LH_MIN(r->top, g->site_count), 1) * sizeof(*out));
@@ -139,7 +139,7 @@ void trace_print_text(FILE *out, const struct trace_report *r)
 		fmt_count(c, sizeof(c), total_temporaries(g)));
 
 	size_t count;
-	const struct growth_site **sites = shown_sites(r, &count);
+	const struct growth_site **sites = trace_shown_sites(r, &count);
 	fprintf(out, "\nAllocation sites ranked by sustained growth (%zu of %zu%s): late growth is the rate over the\n"
 		     "last third of the run (%.2f s to %.2f s); growth, over all of it; a site whose growth stopped\n"
 		     "(a cache that filled, a pool) ranks below those still growing\n",
@@ -258,7 +258,7 @@ void trace_print_json(FILE *out, const struct trace_report *r)
 	jw_key(&w, "sites");
 	jw_array_begin(&w);
 	size_t count;
-	const struct growth_site **sites = shown_sites(r, &count);
+	const struct growth_site **sites = trace_shown_sites(r, &count);
 	for (size_t i = 0; i < count; i++) {
 		const struct growth_site *s = sites[i];
 		jw_object_begin(&w);

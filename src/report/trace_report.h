@@ -19,6 +19,8 @@ struct trace_report {
 	unsigned leak_kinds;    /* loss records shown of the last leak check (leak_report.h) */
 };
 
+/* The sites shown: ranked, at most r->top, none below --min-growth. The caller frees the array. */
+const struct growth_site **trace_shown_sites(const struct trace_report *r, size_t *count);
 void trace_print_text(FILE *out, const struct trace_report *r);
 void trace_print_json(FILE *out, const struct trace_report *r);
 
