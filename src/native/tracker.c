@@ -28,7 +28,8 @@
 #include "own_memory.h"
 #include "unwind.h"
 
-#define STACK_SLOTS (1u << 22)          /* hash slots, kept at most half full */
+#define SLOTS_FIRST (1u << 12)          /* hash slots at start; doubled to stay at most half full */
+#define SLOTS_MAX (1u << 22)
 #define STACK_MAX (1u << TRACKER_STACK_BITS) /* distinct stacks */
 #define FRAME_CAP (1u << 25)            /* frames over all stacks (256 MiB reserved) */
 
@@ -40,7 +41,19 @@ struct tracker_totals tracker_totals;
  * stack's hash above them, so a probe compares hashes without touching the
  * stack's own data (one cache miss fewer per lookup in a large table).
  */
-static _Atomic uint64_t *stack_slots;
+/*
+ * The slot table grows: slots are hashed, so a fixed reservation of all
+ * 2^22 was touched at a page per insert (32 MiB of node's RSS once it had
+ * 16k stacks). A full table is rehashed into one twice its size under
+ * stack_lock and published; the old one stays mapped (the tables sum to
+ * at most twice the last), so a lock-free reader still probing it is
+ * safe: at worst it misses a stack and looks again under the lock.
+ */
+struct slot_table {
+	uint32_t mask;
+	_Atomic uint64_t slots[];
+};
+static _Atomic(struct slot_table *) stack_slots;
 struct stack_span {
 	uint32_t first;                 /* index into frame_pool */
 	uint32_t len;
@@ -94,12 +107,15 @@ bool tracker_init(uintptr_t lo, uintptr_t hi, uint64_t sample_rate)
 {
 	tracker_sample_rate = sample_rate;
 	unwind_skip_leading(lo, hi);
-	stack_slots = map_zeroed(STACK_SLOTS * sizeof(*stack_slots));
+	struct slot_table *slots = map_zeroed(sizeof(*slots) + SLOTS_FIRST * sizeof(slots->slots[0]));
+	if (slots)
+		slots->mask = SLOTS_FIRST - 1;
+	atomic_store_explicit(&stack_slots, slots, memory_order_release);
 	stack_spans = map_zeroed(STACK_MAX * sizeof(*stack_spans));
 	frame_pool = map_zeroed((size_t)FRAME_CAP * sizeof(*frame_pool));
 	stack_stats = map_zeroed(STACK_MAX * sizeof(*stack_stats));
 	shared_counts = map_zeroed(STACK_MAX * sizeof(*shared_counts));
-	return stack_slots && stack_spans && frame_pool && stack_stats && shared_counts &&
+	return slots && stack_spans && frame_pool && stack_stats && shared_counts &&
 	       pthread_key_create(&table_key, table_release) == 0;
 }
 
@@ -134,39 +150,65 @@ static bool stack_equals(uint32_t id, const uint64_t *frames, uint32_t n)
 	return stack_spans[id].len == n && memcmp(frame_pool + stack_spans[id].first, frames, n * sizeof(*frames)) == 0;
 }
 
-/* Finds the id of a stack; *slot_out gets the empty slot that ended the probe. */
-static uint32_t stack_find(uint64_t h, const uint64_t *frames, uint32_t n, uint32_t *slot_out)
+/* Finds the id of a stack in table t; *slot_out gets the empty slot that ended the probe. */
+static uint32_t stack_find(const struct slot_table *t, uint64_t h, const uint64_t *frames, uint32_t n,
+			   uint32_t *slot_out)
 {
-	uint32_t slot = (uint32_t)h & (STACK_SLOTS - 1);
+	uint32_t slot = (uint32_t)h & t->mask;
 	for (;;) {
-		uint64_t v = atomic_load_explicit(&stack_slots[slot], memory_order_acquire);
+		uint64_t v = atomic_load_explicit(&t->slots[slot], memory_order_acquire);
 		if (v == 0) {
 			*slot_out = slot;
 			return 0;
 		}
 		if (v >> 32 == h >> 32 && stack_equals((uint32_t)v, frames, n))
 			return (uint32_t)v;
-		slot = (slot + 1) & (STACK_SLOTS - 1);
+		slot = (slot + 1) & t->mask;
 	}
+}
+
+/* A table twice the size of t holding stacks 1 .. count-1, or t itself without memory. Caller holds stack_lock. */
+static struct slot_table *slots_grow(struct slot_table *t, uint32_t count)
+{
+	uint32_t size = 2 * (t->mask + 1);
+	struct slot_table *bigger = map_zeroed(sizeof(*bigger) + (size_t)size * sizeof(bigger->slots[0]));
+	if (!bigger)
+		return t;
+	bigger->mask = size - 1;
+	for (uint32_t id = 1; id < count; id++) {
+		const uint64_t *frames = frame_pool + stack_spans[id].first;
+		uint64_t h = hash_frames(frames, stack_spans[id].len);
+		uint32_t slot = (uint32_t)h & bigger->mask;
+		while (atomic_load_explicit(&bigger->slots[slot], memory_order_relaxed))
+			slot = (slot + 1) & bigger->mask;
+		atomic_store_explicit(&bigger->slots[slot], slot_value(h, id), memory_order_relaxed);
+	}
+	atomic_store_explicit(&stack_slots, bigger, memory_order_release);
+	return bigger;
 }
 
 static uint32_t stack_intern(const uint64_t *frames, uint32_t n)
 {
 	uint64_t h = hash_frames(frames, n);
 	uint32_t slot;
-	uint32_t id = stack_find(h, frames, n, &slot);
+	uint32_t id = stack_find(atomic_load_explicit(&stack_slots, memory_order_acquire), h, frames, n, &slot);
 	if (__builtin_expect(id != 0, 1))
 		return id;
 	pthread_mutex_lock(&stack_lock);
-	id = stack_find(h, frames, n, &slot); /* another thread may have added it */
+	struct slot_table *t = atomic_load_explicit(&stack_slots, memory_order_relaxed);
+	id = stack_find(t, h, frames, n, &slot); /* another thread may have added it */
 	if (id == 0) {
 		uint32_t count = atomic_load_explicit(&stack_count, memory_order_relaxed);
 		if (count < STACK_MAX && frames_used + n <= FRAME_CAP) {
+			if (2 * count >= t->mask + 1 && t->mask + 1 < SLOTS_MAX) {
+				t = slots_grow(t, count);
+				stack_find(t, h, frames, n, &slot);
+			}
 			id = count;
 			memcpy(frame_pool + frames_used, frames, n * sizeof(*frames));
 			stack_spans[id] = (struct stack_span){ frames_used, n };
 			frames_used += n;
-			atomic_store_explicit(&stack_slots[slot], slot_value(h, id), memory_order_release);
+			atomic_store_explicit(&t->slots[slot], slot_value(h, id), memory_order_release);
 			atomic_store_explicit(&stack_count, count + 1, memory_order_release);
 		}
 	}
