@@ -265,7 +265,7 @@ peer_rows() {
 	[ "${PEERS:-1}" != 0 ] && memcheck_wanted && runs=1 measure "$case-memcheck" valgrind --tool=memcheck --leak-check=full -q "$@"
 	print_table "$case-plain" "$case-plain" "$case-leakhound" "$case-sampled" "$case-heaptrack" "$case-lsan" "$case-memcheck"
 	local ht
-	ht=$(cat "$tmp/$case-ht"* 2>/dev/null | wc -c)
+	ht=$(cat "$tmp/$case-ht"* 2>/dev/null | wc -c || true)
 	printf '  trace bytes: leakhound %s, --sample-rate %s %s, heaptrack -r %s\n' "$(stat -c %s "$tmp/$case.lhtrace" 2>/dev/null)" \
 		"$sample_rate" "$(stat -c %s "$tmp/$case-s.lhtrace" 2>/dev/null)" "$ht"
 	if [ -f "$tmp/$case.lhtrace" ]; then
