@@ -11,8 +11,9 @@
  * a stack the thread has allocated from before costs a check of the stack
  * words that walk used, not a walk and a hash of the frames.
  *
- * Every table is a fixed-size reservation (MAP_NORESERVE, touched lazily),
- * so lock-free readers never see a table move. When one is full, new stacks
+ * Every table but the hash slots is a fixed-size reservation (MAP_NORESERVE,
+ * touched lazily), so lock-free readers never see a table move; the slots
+ * grow by doubling into a new table (see struct slot_table). When one is full, new stacks
  * are charged to stack id 0 ("table full") instead of failing.
  */
 #include "tracker.h"

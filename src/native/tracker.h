@@ -63,8 +63,8 @@ bool tracker_init(uintptr_t self_lo, uintptr_t self_hi, uint64_t sample_rate);
  * counts down the bytes to its next point (drawn from an exponential
  * distribution of mean R); an allocation that does not reach it costs a
  * subtraction, a compare and two thread-local stores: no lock, no stack,
- * and its block header says "not counted", so its free costs nothing more
- * either. A sampled allocation is charged s/p bytes and 1/p blocks, an
+ * and the preload library hands it to glibc without a header, so its free
+ * costs nothing more either. A sampled allocation is charged s/p bytes and 1/p blocks, an
  * unbiased estimate of what its site allocated (1/p is rounded up or down
  * at random, by a hash of the block's address, so counts stay integers and
  * the free recomputes the same weight from the block's address and size).
