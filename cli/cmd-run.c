@@ -25,7 +25,8 @@
 
 static const char run_usage[] =
 	"usage: leakhound run [-o FILE [-f]] [--interval T] [--sample-rate SIZE] [--js-frames]\n"
-	"                     [--children] [--quiet] [--leak-check [--show-kinds LIST] [--error-exitcode N]]\n"
+	"                     [--children] [--quiet]\n"
+	"                     [--leak-check [--show-kinds LIST] [--error-exitcode N] [--xml FILE]]\n"
 	"                     [--] CMD [ARGS...]\n"
 	"\n"
 	"Runs CMD with leakhound's allocation tracker preloaded and records, for\n"
@@ -186,6 +187,24 @@ static int report_leaks(const struct trace *t, const char *output, const char *c
 	return status;
 }
 
+/* Writes the check at exit in Memcheck's XML to path (no <error> when there was no check). */
+static int write_xml(const struct trace *t, const char *path, unsigned kinds, char **cmd)
+{
+	FILE *out = fopen(path, "w");
+	if (!out) {
+		fprintf(stderr, "leakhound: cannot write '%s': %s\n", path, strerror(errno));
+		return LH_EXIT_INTERNAL;
+	}
+	struct symbolizer *sym = symbolizer_new(t);
+	leak_write_xml(out, t, leak_final_check(t), sym, kinds, cmd);
+	symbolizer_free(sym);
+	if (ferror(out) | (fclose(out) != 0)) {
+		fprintf(stderr, "leakhound: cannot write '%s': %s\n", path, strerror(errno));
+		return LH_EXIT_INTERNAL;
+	}
+	return LH_EXIT_OK;
+}
+
 /* The file execvp ran for cmd: cmd itself if it has a slash, else the first executable on PATH. */
 static bool find_program(const char *cmd, char *out, size_t size)
 {
@@ -317,7 +336,8 @@ static bool parse_exit_code(const char *s, int *out)
 
 int cmd_run(int argc, char **argv)
 {
-	const char *output = NULL, *interval_text = "1s", *kinds_text = NULL, *exitcode_text = NULL, *rate_text = NULL;
+	const char *output = NULL, *interval_text = "1s", *kinds_text = NULL, *exitcode_text = NULL, *rate_text = NULL,
+		   *xml = NULL;
 	bool quiet = false, js_frames = false, leak_check = false, children = false, force = false;
 	const struct cli_option options[] = {
 		CLI_OPT('o', "output", CLI_STRING, &output, "FILE",
@@ -347,6 +367,9 @@ int cmd_run(int argc, char **argv)
 		CLI_OPT(0, "show-kinds", CLI_STRING, &kinds_text, "LIST",
 			"loss records printed: a comma list of definite, indirect, possible, reachable; or all, "
 			"none (default definite,possible)"),
+		CLI_OPT(0, "xml", CLI_STRING, &xml, "FILE",
+			"also write the check at exit to FILE as Memcheck's --xml=yes does (protocol 4: the "
+			"loss records of --show-kinds as <error>s), for the tools that read Memcheck's XML"),
 		CLI_OPT(0, "error-exitcode", CLI_STRING, &exitcode_text, "N",
 			"exit with N (1-255) if the check at exit found definitely or indirectly lost blocks"),
 	};
@@ -371,8 +394,8 @@ int cmd_run(int argc, char **argv)
 	if (exitcode_text && !parse_exit_code(exitcode_text, &error_exitcode))
 		return cli_usage_error("--error-exitcode takes an exit status from 1 to 255, not '%s'", exitcode_text);
 	char **cmd = argv + first;
-	if (!leak_check && (kinds_text || exitcode_text))
-		return cli_usage_error("--show-kinds and --error-exitcode go with --leak-check");
+	if (!leak_check && (kinds_text || exitcode_text || xml))
+		return cli_usage_error("--show-kinds, --error-exitcode and --xml go with --leak-check");
 	if (leak_check && sample_rate)
 		return cli_usage_error("--sample-rate and --leak-check do not go together: a leak check needs every block");
 
@@ -458,6 +481,8 @@ int cmd_run(int argc, char **argv)
 		rc = report_leaks(t, output, cmd[0], kinds, error_exitcode, rc);
 	else if (leak_check && error_exitcode)
 		rc = error_exitcode;
+	if (leak_check && tracked && xml && write_xml(t, xml, kinds, cmd) != LH_EXIT_OK && rc == 0)
+		rc = LH_EXIT_INTERNAL;
 	trace_free(t);
 	if (!quiet && tracked) {
 		if (WIFSIGNALED(status))

@@ -10,6 +10,7 @@
 #include "leak_report.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "../common/format.h"
 
@@ -295,4 +296,115 @@ void leak_write_json(struct json_writer *w, const struct trace *t, struct symbol
 	for (size_t i = 0; i < t->leak_check_count; i++)
 		json_check(w, t, &t->leak_checks[i], sym);
 	jw_array_end(w);
+}
+
+/* MARK: - Memcheck's XML (protocol 4) */
+
+static void xml_text(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&apos;", out); break;
+		default:
+			if ((unsigned char)*s >= 0x20 || *s == '\t' || *s == '\n')
+				fputc(*s, out);
+		}
+	}
+}
+
+static void xml_element(FILE *out, const char *indent, const char *tag, const char *text)
+{
+	fprintf(out, "%s<%s>", indent, tag);
+	xml_text(out, text);
+	fprintf(out, "</%s>\n", tag);
+}
+
+static void xml_frame(FILE *out, const struct trace *t, uint64_t ret, const struct sym_frame *f)
+{
+	char ip[32];
+	snprintf(ip, sizeof(ip), "0x%llX", (unsigned long long)trace_real_address(t, ret));
+	fputs("    <frame>\n", out);
+	xml_element(out, "      ", "ip", ip);
+	const struct trace_module *m = trace_module_of(t, ret ? ret - 1 : 0);
+	if (m)
+		xml_element(out, "      ", "obj", m->path);
+	if (f->function)
+		xml_element(out, "      ", "fn", f->function);
+	if (f->file) { /* Memcheck splits the path: <dir> and <file> */
+		const char *slash = strrchr(f->file, '/');
+		if (slash) {
+			char dir[1024];
+			snprintf(dir, sizeof(dir), "%.*s", (int)(slash - f->file), f->file);
+			xml_element(out, "      ", "dir", dir);
+		}
+		xml_element(out, "      ", "file", slash ? slash + 1 : f->file);
+		fprintf(out, "      <line>%u</line>\n", f->line);
+	}
+	fputs("    </frame>\n", out);
+}
+
+static void xml_record(FILE *out, const struct trace *t, const struct lh_rec_loss *r, size_t index, size_t count,
+		       struct symbolizer *sym)
+{
+	static const char *const kinds[LH_LEAK_KINDS] = { "Leak_DefinitelyLost", "Leak_IndirectlyLost",
+							  "Leak_PossiblyLost", "Leak_StillReachable" };
+	char text[256];
+	if (r->indirect_bytes)
+		snprintf(text, sizeof(text), "%llu (%llu direct, %llu indirect) bytes in %llu blocks are %s in loss record %zu of %zu",
+			 (unsigned long long)(r->bytes + r->indirect_bytes), (unsigned long long)r->bytes,
+			 (unsigned long long)r->indirect_bytes, (unsigned long long)r->blocks, kind_words[r->kind], index,
+			 count);
+	else
+		snprintf(text, sizeof(text), "%llu bytes in %llu blocks are %s in loss record %zu of %zu",
+			 (unsigned long long)r->bytes, (unsigned long long)r->blocks, kind_words[r->kind], index, count);
+	fprintf(out, "<error>\n  <unique>0x%zx</unique>\n  <tid>1</tid>\n  <kind>%s</kind>\n  <xwhat>\n", index - 1,
+		kinds[r->kind]);
+	xml_element(out, "    ", "text", text);
+	fprintf(out, "    <leakedbytes>%llu</leakedbytes>\n    <leakedblocks>%llu</leakedblocks>\n  </xwhat>\n",
+		(unsigned long long)(r->bytes + r->indirect_bytes), (unsigned long long)r->blocks);
+	fputs("  <stack>\n", out);
+	const struct trace_stack *st = stack_of(t, r->stack);
+	for (uint32_t i = 0; st && i < st->frame_count; i++) {
+		const struct sym_frame *f = symbolizer_lookup(sym, st->frames[i]);
+		xml_frame(out, t, st->frames[i], f);
+		if (f->function && !strcmp(f->function, "main"))
+			break; /* as Memcheck, nothing below main */
+	}
+	fputs("  </stack>\n</error>\n", out);
+}
+
+void leak_write_xml(FILE *out, const struct trace *t, const struct trace_leak_check *c, struct symbolizer *sym,
+		    unsigned kinds, char *const *argv)
+{
+	fputs("<?xml version=\"1.0\"?>\n\n<valgrindoutput>\n\n<protocolversion>4</protocolversion>\n"
+	      "<protocoltool>memcheck</protocoltool>\n\n<preamble>\n", out);
+	xml_element(out, "  ", "line", "leakhound run --leak-check, Memcheck's leak categories");
+	fputs("  <line>Command:", out);
+	for (char *const *a = argv; *a; a++) {
+		fputc(' ', out);
+		xml_text(out, *a);
+	}
+	fputs("</line>\n</preamble>\n\n", out);
+	fprintf(out, "<pid>%llu</pid>\n<ppid>%ld</ppid>\n<tool>memcheck</tool>\n\n<args>\n  <vargv>\n    <exe>leakhound</exe>\n"
+		     "  </vargv>\n  <argv>\n", (unsigned long long)t->pid, (long)getpid());
+	for (char *const *a = argv; *a; a++)
+		xml_element(out, "    ", a == argv ? "exe" : "arg", *a);
+	fputs("  </argv>\n</args>\n\n<status>\n  <state>RUNNING</state>\n  <time>00:00:00:00.000 </time>\n</status>\n\n", out);
+	if (c) {
+		struct lh_rec_loss *r = sorted_records(c);
+		for (size_t i = 0; i < c->record_count; i++)
+			if (kinds & LEAK_KIND_BIT(r[i].kind))
+				xml_record(out, t, &r[i], i + 1, c->record_count, sym);
+		free(r);
+	}
+	uint64_t ns = t->snapshot_count ? t->snapshots[t->snapshot_count - 1].time_ns : 0;
+	fprintf(out, "\n<status>\n  <state>FINISHED</state>\n  <time>%02llu:%02llu:%02llu:%02llu.%03llu </time>\n</status>\n\n",
+		(unsigned long long)(ns / 86400000000000ull), (unsigned long long)(ns / 3600000000000ull % 24),
+		(unsigned long long)(ns / 60000000000ull % 60), (unsigned long long)(ns / 1000000000ull % 60),
+		(unsigned long long)(ns / 1000000ull % 1000));
+	fputs("<errorcounts>\n</errorcounts>\n\n<suppcounts>\n</suppcounts>\n\n</valgrindoutput>\n\n", out);
 }

@@ -37,6 +37,15 @@ void leak_print_checks(FILE *out, const struct trace *t, struct symbolizer *sym,
 /* Writes the key "leak_checks": every check, every record (all kinds), in time order. */
 void leak_write_json(struct json_writer *w, const struct trace *t, struct symbolizer *sym);
 
+/*
+ * The check (NULL: none was made) as Memcheck's --xml=yes writes it
+ * (protocol 4): the loss records of the kinds in `kinds` as <error>s, with
+ * Memcheck's kind names, text, leaked bytes and blocks, and stack frames
+ * (ip, obj, fn, dir, file, line). argv: the program's command line.
+ */
+void leak_write_xml(FILE *out, const struct trace *t, const struct trace_leak_check *c, struct symbolizer *sym,
+		    unsigned kinds, char *const *argv);
+
 /* True if the check found definitely or indirectly lost blocks (for --error-exitcode). */
 bool leak_check_failed(const struct trace_leak_check *c);
 
