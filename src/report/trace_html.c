@@ -80,22 +80,31 @@ static int by_bytes(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* The stacks holding memory at the end, frames outermost first, largest first; the rest summed. */
-static void write_stacks(struct json_writer *w, const struct trace_report *r)
+/*
+ * The stacks with memory to draw, frames outermost first, largest first (the
+ * rest summed): key "stacks", live bytes at the end; key "growth_stacks",
+ * live bytes at the end minus at the first snapshot (growth over the run).
+ */
+static void write_stacks(struct json_writer *w, const struct trace_report *r, const char *key, bool growth)
 {
 	const struct trace *t = r->trace;
 	struct live_stack *live = lh_malloc(LH_MAX(t->stack_count, 1) * sizeof(*live));
 	size_t n = 0;
 	for (uint32_t id = 0; id < t->stack_count; id++) {
 		const struct trace_stack *st = &t->stacks[id];
-		if (st->sample_count && st->samples[st->sample_count - 1].live_bytes > 0)
-			live[n++] = (struct live_stack){ id, st->samples[st->sample_count - 1].live_bytes };
+		if (!st->sample_count)
+			continue;
+		size_t cursor = 0;
+		int64_t v = st->samples[st->sample_count - 1].live_bytes -
+			    (growth ? trace_stack_at(t, id, 0, &cursor).live_bytes : 0);
+		if (v > 0)
+			live[n++] = (struct live_stack){ id, v };
 	}
 	if (n)
 		qsort(live, n, sizeof(*live), by_bytes);
 	char name[1100];
 	int64_t other = 0;
-	jw_key(w, "stacks");
+	jw_key(w, key);
 	jw_array_begin(w);
 	for (size_t i = 0; i < n; i++) {
 		if (i >= TRACE_HTML_MAX_STACKS) {
@@ -104,7 +113,7 @@ static void write_stacks(struct json_writer *w, const struct trace_report *r)
 		}
 		const struct trace_stack *st = &t->stacks[live[i].id];
 		jw_object_begin(w);
-		jw_key_int(w, "live_bytes", live[i].bytes);
+		jw_key_int(w, "bytes", live[i].bytes);
 		jw_key(w, "frames");
 		jw_array_begin(w);
 		if (st->frame_count == 0)
@@ -118,7 +127,7 @@ static void write_stacks(struct json_writer *w, const struct trace_report *r)
 	}
 	if (other) {
 		jw_object_begin(w);
-		jw_key_int(w, "live_bytes", other);
+		jw_key_int(w, "bytes", other);
 		jw_key(w, "frames");
 		jw_array_begin(w);
 		jw_string(w, "(other stacks)");
@@ -139,8 +148,8 @@ static const char page_head[] =
 	"svg{background:#fafafa;border:1px solid #ddd}.axis{font-size:11px;fill:#666}\n"
 	"table{border-collapse:collapse;margin-top:8px}th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}\n"
 	"th{cursor:pointer;background:#f3f3f3;user-select:none}td.name,th.name{text-align:left;max-width:640px;overflow-wrap:anywhere}\n"
-	"#icicle{position:relative;border:1px solid #ddd;overflow:hidden}\n"
-	"#icicle div{position:absolute;height:17px;font-size:11px;line-height:17px;overflow:hidden;white-space:nowrap;"
+	".icicle{position:relative;border:1px solid #ddd;overflow:hidden}\n"
+	".icicle div{position:absolute;height:17px;font-size:11px;line-height:17px;overflow:hidden;white-space:nowrap;"
 	"box-sizing:border-box;border:1px solid #fff;padding:0 3px;cursor:default}\n"
 	".legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:3px;"
 	"margin-right:4px;vertical-align:middle}\n"
@@ -215,16 +224,16 @@ static const char page_script[] =
 	"    t.tBodies[0].append(r); });\n"
 	"  app.append(t); sortable(t);\n"
 	"}\n"
-	"function icicle() {\n"
-	"  app.append(el('h2', {}, 'Live memory at the end by call stack (icicle: outermost frame on top; width is bytes)'));\n"
+	"function icicle(id, title, stacks) {\n"
+	"  app.append(el('h2', {}, title));\n"
 	"  const root = { name: 'all', bytes: 0, kids: new Map() };\n"
-	"  for (const s of S.stacks) { root.bytes += s.live_bytes; let n = root;\n"
-	"    for (const f of s.frames) { let k = n.kids.get(f); if (!k) { k = { name: f, bytes: 0, kids: new Map() }; n.kids.set(f, k); } k.bytes += s.live_bytes; n = k; } }\n"
-	"  const W = 1200, box = el('div', { id: 'icicle' }); let depth = 0;\n"
+	"  for (const s of stacks) { root.bytes += s.bytes; let n = root;\n"
+	"    for (const f of s.frames) { let k = n.kids.get(f); if (!k) { k = { name: f, bytes: 0, kids: new Map() }; n.kids.set(f, k); } k.bytes += s.bytes; n = k; } }\n"
+	"  const W = 1200, box = el('div', { id, class: 'icicle' }); let depth = 0;\n"
 	"  box.style.width = W + 'px';\n"
 	"  (function draw(n, x, d) { const w = root.bytes ? W * n.bytes / root.bytes : W; if (w < 0.5) return; depth = Math.max(depth, d);\n"
 	"    const b = el('div', { 'data-bytes': n.bytes, 'data-depth': d, title: n.name + ': ' + bytes(n.bytes) + ' (' + count(n.bytes) + ' B)' }, n.name);\n"
-	"    if (d === 0) b.id = 'icicle-root';\n"
+	"    if (d === 0) b.id = id + '-root';\n"
 	"    b.style.left = x + 'px'; b.style.top = d * 18 + 'px'; b.style.width = w + 'px';\n"
 	"    b.style.background = d ? `hsl(${(n.name.length * 37 + d * 13) % 60 + 10},80%,${62 + d % 3 * 6}%)` : '#ccc'; box.append(b);\n"
 	"    let cx = x; for (const k of [...n.kids.values()].sort((p, q) => q.bytes - p.bytes)) { draw(k, cx, d + 1); cx += root.bytes ? W * k.bytes / root.bytes : 0; }\n"
@@ -234,7 +243,8 @@ static const char page_script[] =
 	"header();\n"
 	"chart('timeline', 'Live memory over time', [S.live_bytes]);\n"
 	"chart('growth', 'Live bytes of the top sites over time', S.sites, R.sites.slice(0, S.sites.length).map(siteName));\n"
-	"icicle();\n"
+	"icicle('icicle', 'Live memory at the end by call stack (icicle: outermost frame on top; width is bytes)', S.stacks);\n"
+	"icicle('growth-icicle', 'Growth over the run by call stack (live at the end minus at the start, where it grew)', S.growth_stacks);\n"
 	"sitesTable();\n"
 	"document.body.dataset.ready = '1';\n"
 	"</script>\n</body></html>\n";
@@ -254,7 +264,8 @@ static void put_document(FILE *out, const char *id, const struct trace_report *r
 		jw_document_begin(&w, mem);
 		write_timeline(&w, r->trace);
 		write_site_series(&w, r);
-		write_stacks(&w, r);
+		write_stacks(&w, r, "stacks", false);
+		write_stacks(&w, r, "growth_stacks", true);
 		jw_object_end(&w);
 	}
 	fclose(mem);

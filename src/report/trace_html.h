@@ -5,9 +5,10 @@
  * The page holds report --json's document unchanged (so its numbers are
  * --json's), plus what a picture needs: live bytes at every snapshot, the
  * shown sites' live bytes at every snapshot, and every stack still
- * holding memory at the end with its frames. A small script draws memory
- * over time, the growth lines of the top sites, an icicle graph of live
- * memory by stack, and tables that sort on a click.
+ * holding memory at the end (and every one that grew over the run) with
+ * its frames. A small script draws memory over time, the growth lines of
+ * the top sites, icicle graphs of live memory and of growth by stack, and
+ * tables that sort on a click.
  */
 #ifndef LH_REPORT_TRACE_HTML_H
 #define LH_REPORT_TRACE_HTML_H

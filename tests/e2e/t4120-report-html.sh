@@ -4,8 +4,8 @@
 # (no error), and the DOM it builds holds report --json's numbers: the
 # totals, every row of the sites table, the timeline (one point per
 # snapshot, ending at the live bytes), the top site's growth line, and the
-# icicle graph (its root is all live bytes; leak_one's box is the 15,000
-# bytes the program leaked). The page loads nothing from anywhere (no src
+# icicle graphs of live memory and of growth over the run (each root is all
+# live bytes; leak_one's box is the 15,000 bytes the program leaked). The page loads nothing from anywhere (no src
 # or href, a Content-Security-Policy of default-src 'none'). A screenshot
 # is kept in $LEAKHOUND_SCREENSHOT_DIR when set.
 . "$(dirname "$0")/lib.sh"
@@ -67,6 +67,13 @@ const rootBytes = Number((dom.match(/<div data-bytes="(\d+)" data-depth="0"/) ||
 if (rootBytes !== r.live_bytes) bad.push(`icicle root ${rootBytes}, --json live_bytes ${r.live_bytes}`);
 const leakBox = dom.match(/<div data-bytes="(\d+)" data-depth="\d+" title="leak_one: /);
 if (!leakBox || Number(leakBox[1]) !== 15000) bad.push(`icicle leak_one box: ${leakBox && leakBox[1]}`);
+// The growth icicle: everything live at the end grew from nothing at the start (the first snapshot is
+// taken before main), so its root is the live bytes too, and leak_one grew by its 15,000.
+const growth = dom.split('id="growth-icicle"')[1] || '';
+const growthRoot = Number((growth.match(/<div data-bytes="(\d+)" data-depth="0"/) || [])[1]);
+if (growthRoot !== r.live_bytes) bad.push(`growth icicle root ${growthRoot}, --json live_bytes ${r.live_bytes}`);
+const growthLeak = growth.match(/<div data-bytes="(\d+)" data-depth="\d+" title="leak_one: /);
+if (!growthLeak || Number(growthLeak[1]) !== 15000) bad.push(`growth icicle leak_one box: ${growthLeak && growthLeak[1]}`);
 if (bad.length) { console.log(bad.join('\n')); process.exit(1); }
 JS
 
