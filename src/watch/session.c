@@ -20,6 +20,12 @@
  * paths. With keep_snapshots a second thread copies the stream, gzip'd,
  * into the directory on its way to the reader.
  *
+ * Attach mode (--pid) runs leakhound-attach.js under node instead of the
+ * program, with the socket as its standard input and output: it speaks the
+ * agent's lines, getting them over the target's inspector (DevTools
+ * protocol), and the watch ends when the target exits or the watch is
+ * stopped, never by signalling the target.
+ *
  * RSS parts that only /proc can tell (per mapping of smaps): code
  * (executable file mappings), files (other file mappings), stacks ([stack]
  * and thread stacks: a read-write anonymous mapping right after a one-page
