@@ -445,7 +445,8 @@ static void native_sites(struct watch_verdict *v, const struct trace *t, struct 
 		v->sites = lh_realloc_array(v->sites, v->site_count + 1, sizeof(*v->sites));
 		v->sites[v->site_count++] = ws;
 	}
-	qsort(v->sites, v->site_count, sizeof(*v->sites), by_site_growth);
+	if (v->site_count)
+		qsort(v->sites, v->site_count, sizeof(*v->sites), by_site_growth);
 	if (v->site_count > 10)
 		v->site_count = 10;
 	growth_free(g);
@@ -797,7 +798,8 @@ struct watch_verdict *watch_verdict_load(const char *dir, const struct watch_thr
 		lh_error_at(err, LH_NO_OFFSET, "the watch holds no sample: %s", v->complete ? v->ended : "it was stopped at once");
 		goto fail;
 	}
-	qsort(v->classes, v->class_count, sizeof(*v->classes), by_class_growth);
+	if (v->class_count)
+		qsort(v->classes, v->class_count, sizeof(*v->classes), by_class_growth);
 	for (size_t i = 0; i < v->class_count; i++)
 		for (size_t k = 0; k < js.finding_count; k++)
 			if ((!strcmp(js.findings[k].cls, v->classes[i].name) || strstr(js.findings[k].title, v->classes[i].name)) && js.findings[k].path[0] && !v->classes[i].path[0])

@@ -113,7 +113,7 @@ struct watch_site {
 struct watch_js_class {
 	char name[200];
 	double count_first, count_last, size_first, size_last;
-	char path[1024];              /* a retainer path of a sample, or "" */
+	char path[2048];              /* a retainer path of a sample, or "" */
 };
 
 struct watch_finding {
