@@ -16,7 +16,7 @@ target=$!
 trap 'kill $target 2>/dev/null; rm -rf "$TEST_TMP"' EXIT
 sleep 1
 status=0
-"$LEAKHOUND" watch --json --quiet --warmup 2s --duration 18s -o "$TEST_TMP/at" --pid "$target" >"$TEST_TMP/at.json" 2>"$TEST_TMP/at.err" || status=$?
+"$LEAKHOUND" watch --json --quiet --warmup 2s --duration 24s --min-growth 2M -o "$TEST_TMP/at" --pid "$target" >"$TEST_TMP/at.json" 2>"$TEST_TMP/at.err" || status=$?
 [ "$status" -eq 1 ] || fail "expected exit 1, got $status: $(head -c 600 "$TEST_TMP/at.err")"
 kill -0 "$target" 2>/dev/null || fail "the program did not survive the watch"
 port_open && fail "the inspector port is still open after the watch"
