@@ -145,9 +145,14 @@ struct definitions {
 	size_t count, cap;
 };
 
-/* The interface name of plain object n and its properties; false if it has none. */
+/*
+ * The interface name of plain object n and its properties; false if it has
+ * none. The caller's buffers are reused from object to object (formatted
+ * holds one property name at a time): a malloc and a free per property cost
+ * 5% of `summary`'s main thread.
+ */
 static bool interface_of(const struct heap_snapshot *s, uint32_t n, char **name, size_t *cap, uint32_t **props,
-			 size_t *props_cap, size_t *prop_count)
+			 size_t *props_cap, size_t *prop_count, char **formatted, size_t *fcap)
 {
 	size_t len = 1, units = 1;
 	lh_grow((void **)name, cap, 2, 1);
@@ -159,14 +164,11 @@ static bool interface_of(const struct heap_snapshot *s, uint32_t n, char **name,
 		const char *edge_name = heap_string(s, s->edge_name[e]);
 		if (!strcmp(edge_name, "__proto__"))
 			continue;
-		char *formatted = NULL;
-		size_t flen = 0, fcap = 0;
-		append_property_name(&formatted, &flen, &fcap, edge_name);
-		size_t funits = utf16_length(formatted);
-		if (units > MIN_INTERFACE_PROPERTY_COUNT && units + funits > MAX_INTERFACE_NAME_LENGTH) {
-			free(formatted);
+		size_t flen = 0;
+		append_property_name(formatted, &flen, fcap, edge_name);
+		size_t funits = utf16_length(*formatted);
+		if (units > MIN_INTERFACE_PROPERTY_COUNT && units + funits > MAX_INTERFACE_NAME_LENGTH)
 			break;
-		}
 		if (len != 1) {
 			lh_grow((void **)name, cap, len + 3, 1);
 			strcpy(*name + len, ", ");
@@ -175,9 +177,8 @@ static bool interface_of(const struct heap_snapshot *s, uint32_t n, char **name,
 		}
 		units += funits;
 		lh_grow((void **)name, cap, len + flen + 1, 1);
-		memcpy(*name + len, formatted, flen + 1);
+		memcpy(*name + len, *formatted, flen + 1);
 		len += flen;
-		free(formatted);
 		lh_grow((void **)props, props_cap, *prop_count + 1, sizeof(**props));
 		(*props)[(*prop_count)++] = s->edge_name[e];
 	}
@@ -199,14 +200,14 @@ static int by_count_then_first_seen(const void *a, const void *b)
 static void infer_definitions(const struct heap_snapshot *s, uint32_t object_name, struct definitions *d)
 {
 	uint64_t plain_objects = 0;
-	char *name = NULL;
-	size_t name_cap = 0, props_cap = 0, prop_count;
+	char *name = NULL, *formatted = NULL;
+	size_t name_cap = 0, props_cap = 0, prop_count, formatted_cap = 0;
 	uint32_t *props = NULL;
 	for (uint32_t n = 0; n < s->node_count; n++) {
 		if (!is_plain_object(s, object_name, n))
 			continue;
 		plain_objects++;
-		if (!interface_of(s, n, &name, &name_cap, &props, &props_cap, &prop_count))
+		if (!interface_of(s, n, &name, &name_cap, &props, &props_cap, &prop_count, &formatted, &formatted_cap))
 			continue;
 		uint32_t id = strmap_intern(&d->names, name);
 		if (id == d->count) {
@@ -218,6 +219,7 @@ static void infer_definitions(const struct heap_snapshot *s, uint32_t object_nam
 		d->items[id].count++;
 	}
 	free(name);
+	free(formatted);
 	free(props);
 	if (d->count)
 		qsort(d->items, d->count, sizeof(*d->items), by_count_then_first_seen);
