@@ -4,7 +4,7 @@
 #   make demo       install what is missing, build, and summarise the bundled snapshot
 #   make test       install what is missing, build, run unit + end-to-end tests
 #   make asan       the test suite under AddressSanitizer + UBSan (build-asan/)
-#   make fuzz       a short libFuzzer run of the snapshot reader (FUZZ_SECONDS=60)
+#   make fuzz       a short libFuzzer run of the readers (FUZZ_SECONDS=60)
 #   make bench      the benchmarks in bench/ (long: generates GB-sized snapshots)
 #   make install    PREFIX=/usr/local DESTDIR=: the binary, what ships beside it, man pages, completion
 
@@ -105,10 +105,14 @@ fuzz: deps
 	for f in $(FUZZ_GEN_SRC); do clang $(FUZZ_GEN_FLAGS) -c $$f -o $(BUILD)/$${f%.c}.o || exit 1; done
 	clang $(FUZZ_FLAGS) $(filter -D%,$(CFLAGS)) fuzz/fuzz_reader.c $(FUZZ_GEN_SRC:%.c=$(BUILD)/%.o) $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_reader $(LDLIBS)
 	clang $(FUZZ_FLAGS) $(filter -D%,$(CFLAGS)) fuzz/fuzz_trace.c $(FUZZ_GEN_SRC:%.c=$(BUILD)/%.o) $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_trace $(LDLIBS)
+	clang $(FUZZ_FLAGS) $(filter -D%,$(CFLAGS)) fuzz/fuzz_watch.c $(LIB_SRC) -o $(BUILD)/fuzz/fuzz_watch $(LDLIBS)
 	$(BUILD)/fuzz/fuzz_reader -max_total_time=$$(( $(FUZZ_SECONDS) * 2 / 3 )) -max_len=65536 -timeout=10 \
 		-dict=fuzz/heapsnapshot.dict $(BUILD)/fuzz/snapshot-corpus tests/data/snapshot-seeds
 	$(BUILD)/fuzz/fuzz_trace -max_total_time=$$(( $(FUZZ_SECONDS) / 3 )) -max_len=65536 -timeout=10 \
 		$(BUILD)/fuzz/trace-corpus tests/data/trace-seeds
+	@mkdir -p $(BUILD)/fuzz/watch-corpus
+	$(BUILD)/fuzz/fuzz_watch -max_total_time=$$(( $(FUZZ_SECONDS) / 6 + 1 )) -max_len=16384 -timeout=10 \
+		$(BUILD)/fuzz/watch-corpus
 
 # Man pages, generated from the commands' option tables by the binary itself.
 man: $(BUILD)/leakhound
