@@ -20,7 +20,8 @@ packages=(
 # (t4100 reads report --format pprof with go tool pprof). Wanted, not required: if they cannot be
 # installed, those tests say so and skip.
 wanted=()
-[ "${1:-}" = "--tests" ] && wanted+=(chromium golang-go)
+# And the other allocators t4570 runs programs linked with (jemalloc, tcmalloc, mimalloc).
+[ "${1:-}" = "--tests" ] && wanted+=(chromium golang-go libjemalloc-dev libgoogle-perftools-dev libmimalloc-dev)
 
 is_installed() {
 	dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

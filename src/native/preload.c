@@ -34,9 +34,11 @@
  * The real allocator: glibc 2.36 exports __libc_malloc, __libc_calloc,
  * __libc_realloc, __libc_free and __libc_memalign, so no dlsym(RTLD_NEXT)
  * bootstrap is needed (and no static buffer for the calloc dlsym makes).
- * The aligned family (memalign, aligned_alloc, posix_memalign, valloc,
- * pvalloc) is built on __libc_memalign with glibc's own argument checks
- * and errno values.
+ * A program that binds another allocator (jemalloc linked in or preloaded
+ * after us) gets its blocks from that one (struct allocator below). The
+ * aligned family (memalign, aligned_alloc, posix_memalign, valloc,
+ * pvalloc) is built on memalign with glibc's own argument checks and errno
+ * values.
  *
  * Block headers: every block the shims take from glibc carries a 16-byte
  * header right before the pointer they return: the requested size, the
@@ -132,18 +134,104 @@ static inline void leave(void)
 	guard = 0;
 }
 
-/* malloc_usable_size of glibc, resolved on first use (V8 calls it after every malloc). */
-static size_t glibc_usable(void *p)
+/*
+ * The allocator the shims take blocks from. glibc's, called directly
+ * (__libc_*), unless the program binds another: jemalloc linked into it,
+ * or preloaded after leakhound, defines malloc and friends but not the
+ * __libc_* names, so a block would come from glibc and then be measured
+ * or freed by the other (redis-server crashed at start in jemalloc's
+ * malloc_usable_size). So the first allocation looks up the next
+ * definitions (dlsym RTLD_NEXT): if malloc is not glibc's, every block
+ * comes from that allocator and goes back to it. tcmalloc and mimalloc,
+ * which also define the __libc_* names, are reached either way. A lookup's
+ * own allocations (dlsym allocates only on errors) go to glibc.
+ */
+struct allocator {
+	void *(*malloc)(size_t);
+	void *(*calloc)(size_t, size_t);
+	void *(*realloc)(void *, size_t);
+	void (*free)(void *);
+	void *(*memalign)(size_t, size_t);
+	size_t (*usable)(void *);
+};
+enum { ALLOCATOR_UNKNOWN, ALLOCATOR_GLIBC, ALLOCATOR_NEXT };
+static struct allocator next_allocator;  /* set before allocator_state says ALLOCATOR_NEXT */
+static _Atomic int allocator_state;
+static __thread int looking_up __attribute__((tls_model("initial-exec")));
+
+static int look_up_allocator(void)
 {
+	if (looking_up)
+		return ALLOCATOR_GLIBC;
+	looking_up = 1;
+	struct allocator a = {
+		(void *(*)(size_t))dlsym(RTLD_NEXT, "malloc"),
+		(void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "calloc"),
+		(void *(*)(void *, size_t))dlsym(RTLD_NEXT, "realloc"),
+		(void (*)(void *))dlsym(RTLD_NEXT, "free"),
+		(void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "memalign"),
+		(size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size"),
+	};
+	if (!a.memalign)
+		a.memalign = (void *(*)(size_t, size_t))dlsym(RTLD_NEXT, "aligned_alloc");
+	int state = ALLOCATOR_GLIBC;
+	if (a.malloc && a.malloc != __libc_malloc && a.calloc && a.realloc && a.free && a.memalign && a.usable) {
+		next_allocator = a;
+		state = ALLOCATOR_NEXT;
+	}
+	__atomic_store_n(&glibc_usable_size, a.usable, __ATOMIC_RELAXED);
+	atomic_store_explicit(&allocator_state, state, memory_order_release);
+	looking_up = 0;
+	return state;
+}
+
+static inline bool next_allocator_serves(void)
+{
+	int state = atomic_load_explicit(&allocator_state, memory_order_acquire);
+	if (__builtin_expect(state == ALLOCATOR_UNKNOWN, 0))
+		state = look_up_allocator();
+	return state == ALLOCATOR_NEXT;
+}
+
+static inline void *real_malloc(size_t n)
+{
+	return next_allocator_serves() ? next_allocator.malloc(n) : __libc_malloc(n);
+}
+
+static inline void *real_calloc(size_t count, size_t n)
+{
+	return next_allocator_serves() ? next_allocator.calloc(count, n) : __libc_calloc(count, n);
+}
+
+static inline void *real_realloc(void *p, size_t n)
+{
+	return next_allocator_serves() ? next_allocator.realloc(p, n) : __libc_realloc(p, n);
+}
+
+static inline void real_free(void *p)
+{
+	next_allocator_serves() ? next_allocator.free(p) : __libc_free(p);
+}
+
+static inline void *real_memalign(size_t alignment, size_t n)
+{
+	return next_allocator_serves() ? next_allocator.memalign(alignment, n) : __libc_memalign(alignment, n);
+}
+
+/* malloc_usable_size of the allocator (V8 calls it after every malloc). */
+static size_t real_usable(void *p)
+{
+	if (next_allocator_serves())
+		return next_allocator.usable(p);
 	size_t (*glibc)(void *) = __atomic_load_n(&glibc_usable_size, __ATOMIC_RELAXED);
-	if (!glibc) {
+	if (!glibc) { /* looked up while a lookup was under way on this thread */
 		glibc = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
 		__atomic_store_n(&glibc_usable_size, glibc, __ATOMIC_RELAXED);
 	}
 	return glibc(p);
 }
 
-/* ---- block headers: what every glibc block from the shims carries ---- */
+/* ---- block headers: what every block from the shims carries ---- */
 
 struct block_header {
 	uint64_t size;          /* as requested */
@@ -241,30 +329,40 @@ static inline void *label(void *base, unsigned shift, size_t size, bool skip)
  * glibc as it is, with no header: free tells such a block apart by its
  * cookie, as it does glibc's own, and hands it back untouched. So the
  * unsampled path is the countdown and glibc's call, and its blocks keep
- * glibc's size classes. Always false when not sampling.
+ * glibc's size classes. Always false when not sampling. Only glibc's
+ * blocks can go bare (plain_goes_bare): another allocator's block has no
+ * chunk header in front whose bit 31 is clear, so it keeps a header, not
+ * charged.
  */
 static inline bool sampling_skips(size_t size)
 {
 	return __builtin_expect(tracker_sample_rate != 0, 0) && !(tracking && !guard && tracker_sampled(size));
 }
 
-/* A block with a header, charged if this thread records now (sampling: already decided to be). */
-static void *headed_malloc(size_t size)
+/* An unsampled block may go without a header: only glibc's. */
+static inline bool plain_goes_bare(bool skip)
+{
+	return skip && !next_allocator_serves();
+}
+
+/* A block with a header, charged if this thread records now, unless skip (sampling: not sampled). */
+static void *headed_malloc(size_t size, bool skip)
 {
 	size_t total;
 	if (__builtin_add_overflow(size, HEADER, &total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	void *base = __libc_malloc(total);
-	return base ? label(base, PLAIN_SHIFT, size, false) : NULL;
+	void *base = real_malloc(total);
+	return base ? label(base, PLAIN_SHIFT, size, skip) : NULL;
 }
 
 static void *plain_malloc(size_t size)
 {
-	if (sampling_skips(size))
-		return __libc_malloc(size);
-	return headed_malloc(size);
+	bool skip = sampling_skips(size);
+	if (plain_goes_bare(skip))
+		return real_malloc(size);
+	return headed_malloc(size, skip);
 }
 
 /*
@@ -287,22 +385,22 @@ static void plain_free(void *p)
 {
 	struct block_header *h = header_of(p);
 	if (h->cookie != cookie_of(p)) {
-		__libc_free(p); /* glibc's own block */
+		real_free(p); /* glibc's own block */
 		return;
 	}
 	uint32_t meta = h->meta;
 	if (meta & META_COUNTED)
 		uncount(p, h->size, meta, false);
 	h->cookie = 0; /* a second free of p is not taken for ours (glibc's own checks see it) */
-	__libc_free((char *)p - offset_of(meta));
+	real_free((char *)p - offset_of(meta));
 }
 
 static size_t plain_usable_size(void *p)
 {
 	if (!has_header(p))
-		return glibc_usable(p);
+		return real_usable(p);
 	size_t offset = offset_of(header_of(p)->meta);
-	size_t usable = glibc_usable((char *)p - offset);
+	size_t usable = real_usable((char *)p - offset);
 	return usable > offset ? usable - offset : 0;
 }
 
@@ -313,13 +411,13 @@ static void *plain_realloc(void *old, size_t size)
 	if (!has_header(old)) {
 		/* glibc's own block stays glibc's; when sampling (an unsampled block), unless the new one is sampled */
 		if (size == 0 || sampling_skips(size) || !tracker_sample_rate)
-			return __libc_realloc(old, size);
-		void *p = headed_malloc(size);
+			return real_realloc(old, size);
+		void *p = headed_malloc(size, false);
 		if (!p)
 			return NULL; /* the old block stays as it was */
-		size_t usable = glibc_usable(old);
+		size_t usable = real_usable(old);
 		memcpy(p, old, usable < size ? usable : size);
-		__libc_free(old);
+		real_free(old);
 		return p;
 	}
 	if (size == 0) { /* glibc: frees and returns NULL */
@@ -335,17 +433,17 @@ static void *plain_realloc(void *old, size_t size)
 	size_t offset = offset_of(was.meta);
 	char *base;
 	if (offset == HEADER) { /* the header moves with the data */
-		base = __libc_realloc((char *)old - HEADER, total);
+		base = real_realloc((char *)old - HEADER, total);
 		if (!base)
 			return NULL; /* the old block stays as it was */
 	} else { /* over-aligned: glibc's realloc would keep only 16 bytes' alignment, so a new block */
-		base = __libc_malloc(total);
+		base = real_malloc(total);
 		if (!base)
 			return NULL;
 		size_t usable = plain_usable_size(old);
 		memcpy(base + HEADER, old, usable < size ? usable : size);
 		header_of(old)->cookie = 0;
-		__libc_free((char *)old - offset);
+		real_free((char *)old - offset);
 	}
 	if (was.meta & META_COUNTED)
 		uncount(old, was.size, was.meta, true);
@@ -371,15 +469,16 @@ static void *plain_aligned(size_t alignment, size_t size, size_t room)
 		while (a < alignment)
 			a <<= 1;
 	}
-	if (sampling_skips(size))
-		return __libc_memalign(a, room);
+	bool skip = sampling_skips(size);
+	if (plain_goes_bare(skip))
+		return real_memalign(a, room);
 	size_t total;
 	if (__builtin_add_overflow(room, a, &total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	void *base = __libc_memalign(a, total);
-	return base ? label(base, (unsigned)__builtin_ctzl(a), size, false) : NULL;
+	void *base = real_memalign(a, total);
+	return base ? label(base, (unsigned)__builtin_ctzl(a), size, skip) : NULL;
 }
 
 /* ---- leak-check mode: the leak heap ---- */
@@ -467,14 +566,15 @@ EXPORT void *calloc(size_t count, size_t size)
 	}
 	if (leak_heap_serves())
 		return leak_alloc(bytes, 16); /* already zero */
-	if (sampling_skips(bytes))
-		return __libc_calloc(1, bytes);
+	bool skip = sampling_skips(bytes);
+	if (plain_goes_bare(skip))
+		return real_calloc(1, bytes);
 	if (__builtin_add_overflow(bytes, HEADER, &total)) {
 		errno = ENOMEM;
 		return NULL;
 	}
-	void *base = __libc_calloc(1, total);
-	return base ? label(base, PLAIN_SHIFT, bytes, false) : NULL;
+	void *base = real_calloc(1, total);
+	return base ? label(base, PLAIN_SHIFT, bytes, skip) : NULL;
 }
 
 EXPORT void free(void *p)
@@ -786,8 +886,8 @@ static void start_leak_mode(void)
 	const char *want = getenv("LEAKHOUND_LEAK_CHECK");
 	if (!want || strcmp(want, "1") != 0)
 		return;
-	glibc_usable_size = (size_t(*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
-	if (!glibc_usable_size || !leak_check_init(trace_writer_request_leak_check))
+	next_allocator_serves(); /* looked up now, before the leak heap serves the program */
+	if (!leak_check_init(trace_writer_request_leak_check))
 		return;
 	dl_iterate_phdr(register_own_data, NULL);
 	trace_writer_enable_leak_check(stop_tracking);
