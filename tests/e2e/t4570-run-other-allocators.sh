@@ -12,6 +12,7 @@ line=$(leak_line allocators.c)
 check() { # check NAME [ENV...]: runs TEST_TMP/NAME under run, checks output, status and the kept blocks
 	local name=$1
 	shift
+	rm -f "$TEST_TMP/$name.lhtrace"
 	expect_status 0 env "$@" "$LEAKHOUND" run -q -o "$TEST_TMP/$name.lhtrace" -- "$TEST_TMP/$name"
 	[ "$(cat "$TEST_TMP/out")" = "usable ok" ] || fail "$name: $(cat "$TEST_TMP/out") $(cat "$TEST_TMP/err")"
 	expect_status 0 "$LEAKHOUND" report --json "$TEST_TMP/$name.lhtrace"
