@@ -3,7 +3,7 @@
  *
  * As the writer does: a header, modules, then per batch the new stacks and
  * a snapshot of some of the stacks defined so far, and a leak check at the
- * end; up to 2^16 stack entries in all (~3 MB). The program picks the
+ * end; up to 2^14 stacks and stack entries in all (~4 MB). The program picks the
  * version (the current one, whose batches carry real CRC-32s, so that
  * later edits are damage the reader must find; or the oldest, plain
  * records), the counts, whether the last snapshot is final, and a rate of
@@ -16,7 +16,7 @@
 
 #include "../src/native/trace_format.h"
 
-#define GEN_MAX_ENTRIES (1u << 16)
+#define GEN_MAX_ENTRIES (1u << 14)
 
 struct trace_shape {
 	unsigned modules, stacks_per_batch, batches, leak_records;
@@ -156,7 +156,7 @@ void generate_trace(struct program *pr, struct text *t)
 			batch = begin_batch(t, &sh);
 		for (unsigned s = 0; s < sh.stacks_per_batch && budget; s++, budget--)
 			put_stack(t, &r, &sh, ++stacks);
-		unsigned entries = LH_MIN(stacks ? (unsigned)(prng_next(&r) % (stacks + 1)) : 0, budget);
+		unsigned draw = stacks ? (unsigned)(prng_next(&r) % (stacks + 1)) : 0, entries = LH_MIN(draw, budget);
 		budget -= entries;
 		put_snapshot(t, &r, &sh, stacks, b, entries, sh.final && b + 1 == sh.batches);
 		if (b + 1 == sh.batches && sh.leak_records)
