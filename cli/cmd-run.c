@@ -44,9 +44,11 @@ static const char run_usage[] =
 
 static const char run_epilog[] =
 	"Exit status: CMD's own (or N, see --error-exitcode); 128+N if a signal N ended\n"
-	"it; 126/127 if it could not be started; 3 or 4 for leakhound's own errors\n"
-	"before it started. A program that does not exit normally (killed, _exit)\n"
-	"gets no leak check at exit.\n"
+	"it; 126/127 if it could not be started (a program's own 126 or more is its\n"
+	"own); 3 or 4 for leakhound's own errors before it started. A program that\n"
+	"does not exit normally (killed, _exit) gets no leak check at exit. On stderr,\n"
+	"run says what the trace could not hold: nothing tracked (a static binary),\n"
+	"batches lost (disk full), children forked and not tracked, an exec.\n"
 	"Environment: LEAKHOUND_PRELOAD overrides the preload library's path (by\n"
 	"default libleakhound-preload.so next to the leakhound binary, or in\n"
 	"../lib/leakhound/ from it when installed).\n";
@@ -371,7 +373,7 @@ int cmd_run(int argc, char **argv)
 			"also write the check at exit to FILE as Memcheck's --xml=yes does (protocol 4: the "
 			"loss records of --show-kinds as <error>s), for the tools that read Memcheck's XML"),
 		CLI_OPT(0, "error-exitcode", CLI_STRING, &exitcode_text, "N",
-			"exit with N (1-255) if the check at exit found definitely or indirectly lost blocks"),
+			"exit with N (1-255) if the check at exit found definitely or indirectly lost blocks, or did not happen (killed, _exit, nothing tracked, disk full)"),
 	};
 	const struct cli_spec spec = { run_usage, options, LH_ARRAY_LEN(options), 1, SIZE_MAX, true, run_epilog };
 	int first, parsed = cli_parse_options(argc, argv, &spec, &first);

@@ -27,7 +27,7 @@ for lib in jemalloc tcmalloc mimalloc; do
 	gcc -O2 -g -o "$TEST_TMP/$lib" "$NATIVE_SRC/allocators.c" -l$lib 2>/dev/null || continue
 	check $lib
 done
-jemalloc_so=$(ldconfig -p | awk '/libjemalloc.so.2 /{print $NF; exit}')
+jemalloc_so=$(ldconfig -p | awk '/libjemalloc.so.2 /{so = $NF} END {print so}') # no early exit: SIGPIPE under pipefail
 [ -n "$jemalloc_so" ] && check glibc LD_PRELOAD="$jemalloc_so"
 [ ${#tested[@]} -gt 1 ] || skip "no other allocator installed (scripts/setup-deps.sh --tests installs jemalloc, tcmalloc, mimalloc)"
 exit 0
