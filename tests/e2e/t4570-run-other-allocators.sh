@@ -28,6 +28,10 @@ for lib in jemalloc tcmalloc mimalloc; do
 	check $lib
 done
 jemalloc_so=$(ldconfig -p | awk '/libjemalloc.so.2 /{so = $NF} END {print so}') # no early exit: SIGPIPE under pipefail
-[ -n "$jemalloc_so" ] && check glibc LD_PRELOAD="$jemalloc_so"
+# The user's LD_PRELOAD reaches leakhound itself too, which an ASan build (make asan) refuses.
+ldd "$LEAKHOUND" >"$TEST_TMP/ldd" || true
+if [ -n "$jemalloc_so" ] && ! grep -q libasan "$TEST_TMP/ldd"; then
+	check glibc LD_PRELOAD="$jemalloc_so"
+fi
 [ ${#tested[@]} -gt 1 ] || skip "no other allocator installed (scripts/setup-deps.sh --tests installs jemalloc, tcmalloc, mimalloc)"
 exit 0
