@@ -41,9 +41,21 @@ static struct leak_finding *add(struct leak_findings *out, const char *id, doubl
 	return f;
 }
 
-/* "120,019 -> 800,019 over 4 snapshots (+170,000 per snapshot, +2,833 per second)" */
-static void describe_growth(const struct growth *g, size_t snapshots, const char *unit, char *buf, size_t size)
+/*
+ * "120,019 -> 800,019 over 4 snapshots (+170,000 per snapshot, +2,833 per
+ * second)", and the confidence of a finding on a series that grew in every
+ * interval: high over 3 intervals or more, low over 2.
+ */
+static void describe_growth(struct leak_finding *f, const struct growth *g, size_t snapshots, const char *unit,
+			    double threshold)
 {
+	char *buf = f->evidence;
+	size_t size = sizeof(f->evidence);
+	char t[32], v[32];
+	f->confidence = g->intervals >= 3 ? "high" : "low";
+	fmt_into(f->why, sizeof(f->why), "grew in %u of %u intervals, by %s %s (threshold %s)%s", g->increases, g->intervals,
+		 fmt_count(v, sizeof(v), (uint64_t)(g->last - g->first)), unit, fmt_count(t, sizeof(t), (uint64_t)threshold),
+		 g->intervals < 3 ? "; few intervals: more snapshots would tell a leak from a slow warm-up" : "");
 	char a[32], b[32], c[32], d[64] = "";
 	fmt_count(a, sizeof(a), (uint64_t)g->first);
 	fmt_count(b, sizeof(b), (uint64_t)g->last);
@@ -68,7 +80,7 @@ static void handle_rule(const struct trend *t, const struct leak_thresholds *th,
 	char bytes[32];
 	fmt_into(f->title, sizeof(f->title), "\"%s\" grows: handles are piling up (%s more native memory in handle slots)", root,
 	    fmt_bytes(bytes, sizeof(bytes), (uint64_t)(f->growth * SUMMARY_HANDLE_SLOT_BYTES)));
-	describe_growth(&r->growth, t->count, "edges", f->evidence, sizeof(f->evidence));
+	describe_growth(f, &r->growth, t->count, "edges", (double)th->handle_edges);
 	fmt_into(f->explanation, sizeof(f->explanation), "%s", explanation);
 }
 
@@ -288,7 +300,7 @@ static size_t head_of(const struct nesting *x, size_t root)
 	return best;
 }
 
-static void describe_confidence(const struct trend *t, const struct accumulation *a, struct leak_accumulation *out)
+static void describe_confidence(const struct trend *t, const struct accumulation *a, struct leak_finding *out)
 {
 	unsigned intervals = (unsigned)(t->count - 1);
 	bool steady_from_start = a->grown == intervals;
@@ -355,7 +367,7 @@ static void accumulation_finding(struct nesting *x, size_t root, const struct he
 	}
 	double heap = heap_growth(t, a->warmup);
 	la->share_of_growth = heap > 0 ? la->growth_bytes / heap : 0;
-	describe_confidence(t, a, la);
+	describe_confidence(t, a, f);
 	if (a->sample_id)
 		sample_path(f, last, x->tree, a->sample_id, la->holder, sizeof(la->holder));
 	/* Held through other accumulating groups (a listener's closure): named by the outermost one's holder. */
@@ -390,7 +402,7 @@ static void accumulation_finding(struct nesting *x, size_t root, const struct he
 		 "Look at the code that adds to it and find why entries are never removed (a Map or Set only added to, "
 		 "listeners never removed, timers never cleared, a cache without eviction); `leakhound path FILE @ID --all` "
 		 "shows every path to the sample.%s%s",
-		 la->confidence, la->why, *la->holder ? la->holder : "see the retainer path", *la->contents ? " It holds: " : "",
+		 f->confidence, f->why, *la->holder ? la->holder : "see the retainer path", *la->contents ? " It holds: " : "",
 		 la->contents);
 }
 
@@ -450,7 +462,7 @@ static void detached_rule(const struct trend *t, const struct heap_snapshot *las
 	if (!f)
 		return;
 	fmt_into(f->title, sizeof(f->title), "Detached native (DOM or embedder) objects grow");
-	describe_growth(&total->growth, t->count, "detached nodes", f->evidence, sizeof(f->evidence));
+	describe_growth(f, &total->growth, t->count, "detached nodes", (double)th->detached_nodes);
 	uint32_t top[3] = { UINT32_MAX, UINT32_MAX, UINT32_MAX }; /* rows */
 	double growth[3];
 	for (size_t i = 0; i < t->row_count; i++) {
@@ -491,7 +503,7 @@ static void total_rule(const struct trend *t, const char *series, double min, co
 	if (!f)
 		return;
 	fmt_into(f->title, sizeof(f->title), "%s", title);
-	describe_growth(&r->growth, t->count, unit, f->evidence, sizeof(f->evidence));
+	describe_growth(f, &r->growth, t->count, unit, min);
 	fmt_into(f->explanation, sizeof(f->explanation), "%s", explanation);
 }
 

@@ -45,8 +45,6 @@ struct leak_accumulation {
 	char cls[128];                /* the class it is named by */
 	char holder[200];             /* the structure that holds it ("entries of Map `byToken`"), or "" */
 	char contents[300];           /* other accumulating classes it holds, with their growth */
-	const char *confidence;       /* "high", "medium", "low" */
-	char why[300];                /* the reasons for that confidence */
 	unsigned intervals, grown, judged;
 	uint64_t survivors[64];       /* per interval 1.. (alive at the end); survivor_count of them */
 	size_t survivor_count;
@@ -63,6 +61,8 @@ struct leak_finding {
 	char *path;                   /* retainer path of a sample object (owned), or NULL */
 	uint32_t sample_id;           /* 0 if none */
 	double growth;                /* last - first, in the series' unit (accumulation: end of warm-up to last) */
+	const char *confidence;       /* "high", "medium", "low" */
+	char why[300];                /* the reasons for that confidence */
 	struct leak_accumulation *acc; /* accumulation findings only (owned) */
 };
 

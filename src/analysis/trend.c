@@ -204,22 +204,40 @@ static uint64_t group_bytes(const struct trend *t, uint32_t g, size_t i)
 	return g < d->group_len ? d->groups[g].self_size : 0;
 }
 
-/* Whether group g grew in every interval after warm-up, by min_growth in all; fills the counts of a. */
+static uint64_t class_count(const struct trend *t, uint32_t cls, size_t i)
+{
+	const struct snapshot_digest *d = &t->snaps[i];
+	return cls < d->class_len ? d->classes[cls].count : 0;
+}
+
+/*
+ * Whether group g grew in every interval after warm-up, by min_growth in
+ * all, and its class with it in most of those intervals (by half the
+ * group's growth at least: objects that only move from one holder to
+ * another, a pool's connections between its busy set and its free list, add
+ * nothing to their class); fills the counts of a.
+ */
 static bool grows_steadily(const struct trend *t, uint32_t g, unsigned warmup, uint64_t min_growth, struct accumulation *a)
 {
 	size_t last = t->count - 1;
+	uint32_t cls = t->holders.cls[g];
+	unsigned backed = 0;
 	memset(a, 0, sizeof(*a));
 	for (size_t j = 1; j <= last; j++) {
-		bool grew = trend_group_count(t, g, j) > trend_group_count(t, g, j - 1);
-		if (j > warmup && !grew)
+		double dg = (double)trend_group_count(t, g, j) - (double)trend_group_count(t, g, j - 1);
+		double dc = (double)class_count(t, cls, j) - (double)class_count(t, cls, j - 1);
+		if (j > warmup && dg <= 0)
 			return false;
-		a->grown += grew;
+		a->grown += dg > 0;
+		backed += j > warmup && 2 * dc >= dg;
 	}
+	if (2 * backed <= last - warmup)
+		return false;
 	a->growth = (double)trend_group_count(t, g, last) - (double)trend_group_count(t, g, warmup);
 	if (a->growth < (double)LH_MAX(min_growth, 1))
 		return false;
 	a->group = g;
-	a->cls = t->holders.cls[g];
+	a->cls = cls;
 	a->warmup = warmup;
 	a->judged = (unsigned)(last - warmup);
 	a->growth_bytes = (double)group_bytes(t, g, last) - (double)group_bytes(t, g, warmup);

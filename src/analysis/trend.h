@@ -91,7 +91,8 @@ void trend_free(struct trend *t);
 
 /*
  * The holder groups that grew in every interval after the first `warmup`
- * ones, by at least min_growth objects over those intervals; newly
+ * ones, by at least min_growth objects over those intervals, with their
+ * class growing by half as much in most of those intervals; newly
  * allocated (free with trend_accumulation_free), largest growth first.
  */
 struct accumulation *trend_accumulation(const struct trend *t, unsigned warmup, uint64_t min_growth, size_t *count);

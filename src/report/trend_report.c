@@ -389,8 +389,7 @@ void check_print_text(FILE *out, const struct trend *t, const struct leak_findin
 	for (size_t i = 0; i < f->count; i++) {
 		const struct leak_finding *x = &f->items[i];
 		fprintf(out, "[%zu] %s\n", i + 1, x->title);
-		if (x->acc)
-			fprintf(out, "    confidence: %s (%s)\n", x->acc->confidence, x->acc->why);
+		fprintf(out, "    confidence: %s (%s)\n", x->confidence, x->why);
 		fprintf(out, "    evidence: %s\n", x->evidence);
 		if (x->acc && *x->acc->contents)
 			fprintf(out, "    holding: %s\n", x->acc->contents);
@@ -410,8 +409,6 @@ static void write_accumulation(struct json_writer *w, const struct leak_accumula
 	jw_key_string(w, "class", a->cls);
 	jw_key_string(w, "holder", a->holder);
 	jw_key_string(w, "contents", a->contents);
-	jw_key_string(w, "confidence", a->confidence);
-	jw_key_string(w, "confidence_reason", a->why);
 	jw_key_uint(w, "intervals", a->intervals);
 	jw_key_uint(w, "intervals_grown", a->grown);
 	jw_key_uint(w, "intervals_judged", a->judged);
@@ -440,6 +437,8 @@ void check_print_json(FILE *out, const struct trend *t, const struct leak_findin
 		jw_key_string(&w, "title", x->title);
 		jw_key_string(&w, "evidence", x->evidence);
 		jw_key_string(&w, "explanation", x->explanation);
+		jw_key_string(&w, "confidence", x->confidence);
+		jw_key_string(&w, "confidence_reason", x->why);
 		jw_key_double(&w, "growth", x->growth);
 		jw_key(&w, "sample_id");
 		if (x->sample_id)

@@ -46,6 +46,10 @@ const EventEmitter = require('events');
 const [dir, ...specs] = process.argv.slice(2);
 const POPULATION = 10000;
 
+// A seeded generator (a 32-bit LCG), so that a series is the same in every run.
+let seed = 12345;
+function random() { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed / 4294967296; }
+
 // Short-lived garbage every interval, as any service makes.
 function churn(n) {
   let s = 0;
@@ -250,11 +254,11 @@ const shapes = {
     return {
       cls: 'Conn', holder: 'free', leak: false,
       step() {
-        const want = first ? max : Math.round(max * (0.6 + 0.4 * Math.random()));  // the peak comes first
+        const want = first ? max : Math.round(max * (0.6 + 0.4 * random()));  // the peak comes first
         first = false;
         const got = [];
         for (let i = 0; i < want && busy.size < max; i++) got.push(acquire());
-        for (const c of [...busy]) if (Math.random() < 0.7) release(c);
+        for (const c of [...busy]) if (random() < 0.7) release(c);
         return 0;
       },
       end() { free.length = 0; busy.clear(); },

@@ -67,6 +67,9 @@ else {
   if (f.growth !== growth) bad.push(`finding growth ${f.growth}, oracle ${growth} (${counts})`);
   if (!f.title.includes('(Handle scope)')) bad.push('title: ' + f.title);
   if (!f.evidence || !f.explanation) bad.push('empty evidence or explanation');
+  const n = counts.length - 1;
+  if (f.confidence !== (n >= 3 ? 'high' : 'low') || !f.confidence_reason.startsWith(`grew in ${n} of ${n} intervals`))
+    bad.push(`confidence ${f.confidence}: ${f.confidence_reason}`);
 }
 if (c.findings.some((x) => x.id === 'global-handles-growth')) bad.push('a global-handles-growth finding: the addon resets its Globals');
 const row = t.series.find((s) => s.kind === 'gc_root' && s.name === '(Handle scope)');
