@@ -28,25 +28,12 @@ static uint64_t total_temporaries(const struct growth *g)
 	return sum;
 }
 
-/* "function (file:line)", "function (module)" or "module+0x1234". */
-static void frame_text(char *buf, size_t size, const struct sym_frame *f)
-{
-	if (!f)
-		snprintf(buf, size, "(no stack)");
-	else if (f->function && f->file)
-		snprintf(buf, size, "%s (%s:%u)", f->function, f->file, f->line);
-	else if (f->function)
-		snprintf(buf, size, "%s (%s)", f->function, f->module ? f->module : "?");
-	else
-		snprintf(buf, size, "%s+%#llx", f->module ? f->module : "?", (unsigned long long)f->module_offset);
-}
-
 static const char *site_text(char *buf, size_t size, const struct growth_site *s)
 {
 	if (s->table_full)
 		snprintf(buf, size, "(stack table full: stacks past 2M distinct are counted here)");
 	else
-		frame_text(buf, size, s->site);
+		sym_frame_text(buf, size, s->site);
 	return buf;
 }
 
@@ -81,7 +68,7 @@ static void print_stack(FILE *out, const struct trace_report *r, const struct gr
 		fmt_count(c, sizeof(c), gs->c.allocs), plural((int64_t)gs->c.allocs), rate_text(line, sizeof(line), gs->c.slope));
 	for (uint32_t i = 0; i < st->frame_count; i++) {
 		const struct sym_frame *f = symbolizer_lookup(r->sym, st->frames[i]);
-		frame_text(line, sizeof(line), f);
+		sym_frame_text(line, sizeof(line), f);
 		fprintf(out, "      #%-2u %s%s\n", i, line,
 			f->runtime ? "  [runtime]" : "");
 	}

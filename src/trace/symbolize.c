@@ -450,3 +450,15 @@ void symbolizer_free(struct symbolizer *s)
 	free(s->cache);
 	free(s);
 }
+
+void sym_frame_text(char *buf, size_t size, const struct sym_frame *f)
+{
+	if (!f)
+		snprintf(buf, size, "(no stack)");
+	else if (f->function && f->file)
+		snprintf(buf, size, "%s (%s:%u)", f->function, f->file, f->line);
+	else if (f->function)
+		snprintf(buf, size, "%s (%s)", f->function, f->module ? f->module : "?");
+	else
+		snprintf(buf, size, "%s+%#llx", f->module ? f->module : "?", (unsigned long long)f->module_offset);
+}

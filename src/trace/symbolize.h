@@ -33,6 +33,9 @@ struct sym_frame {
 	bool runtime;           /* in libc, ld.so, the C++ runtime or leakhound itself */
 };
 
+/* "function (file:line)", "function (module)", "module+0x1234", or "(no stack)" for NULL. */
+void sym_frame_text(char *buf, size_t size, const struct sym_frame *f);
+
 struct symbolizer;
 
 /* Never fails: modules that cannot be opened just leave their frames unnamed. */

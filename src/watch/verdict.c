@@ -350,19 +350,6 @@ static void fill_parts(struct watch_sample *s, const struct raw_row *r, const st
 	}
 }
 
-/* "function (file:line)", "function (module)" or "module+0x1234". */
-static void frame_text(char *buf, size_t size, const struct sym_frame *f)
-{
-	if (!f)
-		snprintf(buf, size, "(no stack)");
-	else if (f->function && f->file)
-		snprintf(buf, size, "%s (%s:%u)", f->function, f->file, f->line);
-	else if (f->function)
-		snprintf(buf, size, "%s (%s)", f->function, f->module ? f->module : "?");
-	else
-		snprintf(buf, size, "%s+%#llx", f->module ? f->module : "?", (unsigned long long)f->module_offset);
-}
-
 /*
  * The callers worth naming above a site, from one stack: the first frame in
  * another module than the site's (not the main executable's, not inlined
@@ -382,11 +369,11 @@ static void name_callers(const struct trace *t, struct symbolizer *sym, uint32_t
 		const struct trace_module *m = trace_module_of(t, st->frames[k]);
 		bool jit = f->module && !strcmp(f->module, "[JIT]");
 		if (jit && f->function && !js[0])
-			frame_text(js, sizeof(js), f);
+			sym_frame_text(js, sizeof(js), f);
 		else if (!jit && !native[0] && m && !m->main && !f->runtime && f->function && site &&
 			 (!site->module || !f->module || strcmp(site->module, f->module)) &&
 			 !(f->file && !strncmp(f->file, "/usr/", 5))) /* inlined from a library's headers */
-			frame_text(native, sizeof(native), f);
+			sym_frame_text(native, sizeof(native), f);
 	}
 	if (native[0]) {
 		snprintf(out->native_caller, sizeof(out->native_caller), "%s", native);
@@ -436,7 +423,7 @@ static void native_sites(struct watch_verdict *v, const struct trace *t, struct 
 		ws.growth_bytes = ws.end_bytes - ws.start_bytes;
 		if (ws.growth_bytes <= 0)
 			continue;
-		frame_text(ws.site, sizeof(ws.site), gs->site);
+		sym_frame_text(ws.site, sizeof(ws.site), gs->site);
 		if (gs->site) {
 			snprintf(ws.function, sizeof(ws.function), "%s", gs->site->function ? gs->site->function : "");
 			snprintf(ws.file, sizeof(ws.file), "%s", gs->site->file ? gs->site->file : "");
