@@ -1,30 +1,13 @@
 /*
- * trace_html.c - see trace_html.h.
- *
- * The data goes in <script type="application/json"> blocks, written with
- * the JSON writer into memory and copied with every '<' as \u003c, so no
- * text from the trace (a function named "</script>") can end the block.
- * The script is plain DOM and SVG, no library: it only lays out numbers
- * the data already holds, and writes each one into a data-value
- * attribute beside its human form, which the tests read back.
+ * trace_html.c - see trace_html.h. The page's frame, data blocks and
+ * drawing helpers are html_page.c's; this file adds the trace's series and
+ * stacks, and the script that lays them out.
  */
 #include "trace_html.h"
 
+#include "html_page.h"
 #include "json_writer.h"
 #include "profile_export.h"
-
-/* Copies a JSON document into the page, '<' escaped. */
-static void put_json_block(FILE *out, const char *id, const char *json, size_t len)
-{
-	fprintf(out, "<script id=\"%s\" type=\"application/json\">", id);
-	for (size_t i = 0; i < len; i++) {
-		if (json[i] == '<')
-			fputs("\\u003c", out);
-		else
-			fputc(json[i], out);
-	}
-	fputs("</script>\n", out);
-}
 
 static void write_timeline(struct json_writer *w, const struct trace *t)
 {
@@ -138,42 +121,11 @@ static void write_stacks(struct json_writer *w, const struct trace_report *r, co
 	free(live);
 }
 
-static const char page_head[] =
-	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-	"script-src 'unsafe-inline'; img-src data:\">\n"
-	"<title>leakhound report</title>\n<style>\n"
-	"body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}\n"
-	".facts{display:flex;gap:28px;flex-wrap:wrap}.fact b{display:block;font-size:20px}\n"
-	"svg{background:#fafafa;border:1px solid #ddd}.axis{font-size:11px;fill:#666}\n"
-	"table{border-collapse:collapse;margin-top:8px}th,td{padding:3px 10px;border-bottom:1px solid #eee;text-align:right}\n"
-	"th{cursor:pointer;background:#f3f3f3;user-select:none}td.name,th.name{text-align:left;max-width:640px;overflow-wrap:anywhere}\n"
-	".icicle{position:relative;border:1px solid #ddd;overflow:hidden}\n"
-	".icicle div{position:absolute;height:17px;font-size:11px;line-height:17px;overflow:hidden;white-space:nowrap;"
-	"box-sizing:border-box;border:1px solid #fff;padding:0 3px;cursor:default}\n"
-	".legend span{display:inline-block;margin-right:14px}.legend i{display:inline-block;width:12px;height:3px;"
-	"margin-right:4px;vertical-align:middle}\n"
-	"</style></head><body>\n<div id=\"app\"></div>\n";
-
 /* The renderer: reads the two data blocks, draws, and marks every number with data-value. */
 static const char page_script[] =
-	"<script>\n"
-	"'use strict';\n"
-	"const R = JSON.parse(document.getElementById('report').textContent);\n"
-	"const S = JSON.parse(document.getElementById('series').textContent);\n"
-	"const app = document.getElementById('app');\n"
-	"const NS = 'http://www.w3.org/2000/svg';\n"
-	"const COLORS = ['#d62728','#1f77b4','#2ca02c','#ff7f0e','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];\n"
-	"function el(tag, attrs, text) { const e = document.createElement(tag); for (const k in attrs || {}) e.setAttribute(k, attrs[k]);"
-	" if (text !== undefined) e.textContent = text; return e; }\n"
-	"function svg(tag, attrs) { const e = document.createElementNS(NS, tag); for (const k in attrs) e.setAttribute(k, attrs[k]); return e; }\n"
-	"function bytes(v) { const u = ['B','KiB','MiB','GiB','TiB']; let i = 0, x = Math.abs(v);"
-	" while (x >= 1024 && i < u.length - 1) { x /= 1024; i++; } return (v < 0 ? '-' : '') + (i ? x.toFixed(x < 10 ? 2 : 1) : x) + ' ' + u[i]; }\n"
-	"function count(v) { return Number(v).toLocaleString('en-US'); }\n"
+	"const R = data('report'), S = data('series');\n"
 	"function siteName(s) { if (!s.site) return s.stack_table_full ? '(stack table full)' : '(no stack)';"
 	" const f = s.site; return (f.function || (f.module || '?') + '+' + f.module_offset) + (f.file ? ' (' + f.file + ':' + f.line + ')' : ''); }\n"
-	"function fact(id, label, value, text) { const d = el('div', { class: 'fact' }); d.append(label);"
-	" d.append(el('b', { id, 'data-value': value }, text)); return d; }\n"
 	"function header() {\n"
 	"  app.append(el('h1', {}, 'leakhound report: ' + R.file));\n"
 	"  app.append(el('p', {}, 'pid ' + R.pid + ', ' + R.duration_s.toFixed(2) + ' s, ' + R.snapshots + ' snapshots; ' +\n"
@@ -184,29 +136,6 @@ static const char page_script[] =
 	"    fact('peak-bytes', 'Peak', R.peak_bytes, bytes(R.peak_bytes)), fact('allocations', 'Allocations', R.allocations, count(R.allocations)),\n"
 	"    fact('frees', 'Frees', R.frees, count(R.frees)), fact('site-count', 'Sites', R.site_count, count(R.site_count)));\n"
 	"  app.append(f);\n"
-	"}\n"
-	"function chart(id, title, series, names) {\n"
-	"  app.append(el('h2', {}, title));\n"
-	"  const W = 960, H = 260, L = 80, B = 24, T = S.t_s, tmax = Math.max(T[T.length - 1], 1e-9);\n"
-	"  let vmax = 1; for (const s of series) for (const v of s) vmax = Math.max(vmax, v);\n"
-	"  const g = svg('svg', { id, width: W, height: H, viewBox: `0 0 ${W} ${H}` });\n"
-	"  const x = t => L + (W - L - 10) * t / tmax, y = v => H - B - (H - B - 10) * v / vmax;\n"
-	"  for (const f of [0, 0.5, 1]) { const lab = svg('text', { x: 4, y: y(vmax * f) + 4, class: 'axis' }); lab.textContent = bytes(vmax * f); g.append(lab);"
-	"    g.append(svg('line', { x1: L, x2: W - 10, y1: y(vmax * f), y2: y(vmax * f), stroke: '#e4e4e4' })); }\n"
-	"  const tl = svg('text', { x: W - 60, y: H - 6, class: 'axis' }); tl.textContent = tmax.toFixed(2) + ' s'; g.append(tl);\n"
-	"  series.forEach((s, i) => { g.append(svg('polyline', { fill: 'none', stroke: COLORS[i % COLORS.length], 'stroke-width': 2,\n"
-	"    'data-series': i, 'data-last': s[s.length - 1], points: s.map((v, k) => x(T[k]).toFixed(1) + ',' + y(v).toFixed(1)).join(' ') })); });\n"
-	"  app.append(g);\n"
-	"  if (names) { const lg = el('div', { class: 'legend' }); names.forEach((n, i) => { const sp = el('span');"
-	" const sw = el('i'); sw.style.background = COLORS[i % COLORS.length]; sp.append(sw, '#' + (i + 1) + ' ' + n); lg.append(sp); }); app.append(lg); }\n"
-	"}\n"
-	"function sortable(table) {\n"
-	"  table.querySelectorAll('th').forEach((th, col) => th.addEventListener('click', () => {\n"
-	"    const rows = [...table.tBodies[0].rows], asc = th.dataset.order !== 'asc';\n"
-	"    table.querySelectorAll('th').forEach(h => delete h.dataset.order); th.dataset.order = asc ? 'asc' : 'desc';\n"
-	"    const key = r => { const c = r.cells[col]; return c.dataset.value !== undefined ? Number(c.dataset.value) : c.textContent; };\n"
-	"    rows.sort((a, b) => { const p = key(a), q = key(b); return (p < q ? -1 : p > q ? 1 : 0) * (asc ? 1 : -1); });\n"
-	"    table.tBodies[0].append(...rows); }));\n"
 	"}\n"
 	"function sitesTable() {\n"
 	"  app.append(el('h2', {}, 'Allocation sites ranked by growth (' + R.sites.length + ' of ' + R.site_count + '; click a column to sort)'));\n"
@@ -241,42 +170,34 @@ static const char page_script[] =
 	"  box.style.height = (depth + 1) * 18 + 'px'; app.append(box);\n"
 	"}\n"
 	"header();\n"
-	"chart('timeline', 'Live memory over time', [S.live_bytes]);\n"
-	"chart('growth', 'Live bytes of the top sites over time', S.sites, R.sites.slice(0, S.sites.length).map(siteName));\n"
+	"const secs = S.t_s[S.t_s.length - 1].toFixed(2) + ' s';\n"
+	"chart('timeline', 'Live memory over time', S.t_s, secs, [S.live_bytes], null, bytes);\n"
+	"chart('growth', 'Live bytes of the top sites over time', S.t_s, secs, S.sites, R.sites.slice(0, S.sites.length).map(siteName), bytes);\n"
 	"icicle('icicle', 'Live memory at the end by call stack (icicle: outermost frame on top; width is bytes)', S.stacks);\n"
 	"icicle('growth-icicle', 'Growth over the run by call stack (live at the end minus at the start, where it grew)', S.growth_stacks);\n"
-	"sitesTable();\n"
-	"document.body.dataset.ready = '1';\n"
-	"</script>\n</body></html>\n";
+	"sitesTable();\n";
 
-/* Writes a JSON document made by fill() into the page, as block id. */
-static void put_document(FILE *out, const char *id, const struct trace_report *r, bool report)
+static void fill_report(FILE *mem, const void *ctx)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-	if (!mem)
-		lh_out_of_memory(0);
-	if (report) {
-		trace_print_json(mem, r);
-	} else {
-		struct json_writer w;
-		jw_document_begin(&w, mem);
-		write_timeline(&w, r->trace);
-		write_site_series(&w, r);
-		write_stacks(&w, r, "stacks", false);
-		write_stacks(&w, r, "growth_stacks", true);
-		jw_object_end(&w);
-	}
-	fclose(mem);
-	put_json_block(out, id, buf, len);
-	free(buf);
+	trace_print_json(mem, ctx);
+}
+
+static void fill_series(FILE *mem, const void *ctx)
+{
+	const struct trace_report *r = ctx;
+	struct json_writer w;
+	jw_document_begin(&w, mem);
+	write_timeline(&w, r->trace);
+	write_site_series(&w, r);
+	write_stacks(&w, r, "stacks", false);
+	write_stacks(&w, r, "growth_stacks", true);
+	jw_object_end(&w);
 }
 
 void trace_print_html(FILE *out, const struct trace_report *r)
 {
-	fputs(page_head, out);
-	put_document(out, "report", r, true);
-	put_document(out, "series", r, false);
-	fputs(page_script, out);
+	html_page_begin(out, "leakhound report");
+	html_json_document(out, "report", fill_report, r);
+	html_json_document(out, "series", fill_series, r);
+	html_page_end(out, page_script);
 }
