@@ -6,6 +6,8 @@
  */
 #include "builtin.h"
 
+#include <errno.h>
+
 #include "../src/report/trend_report.h"
 
 /*
@@ -31,6 +33,7 @@ static struct heap_snapshot *load_series(char **paths, size_t n, struct trend *t
 
 struct series_options {
 	bool json;
+	const char *html;
 	size_t top;
 	const char *warmup;
 	struct leak_thresholds th;
@@ -38,8 +41,8 @@ struct series_options {
 
 static const char series_usage[] =
 	"usage: leakhound diff [--json] [--top N] BEFORE AFTER\n"
-	"       leakhound trend [--json] [--top N] S1 S2 [S3 ...]\n"
-	"       leakhound check [--json] [thresholds] S1 S2 S3 [...]\n"
+	"       leakhound trend [--json | --html FILE] [--top N] S1 S2 [S3 ...]\n"
+	"       leakhound check [--json | --html FILE] [--top N] [thresholds] S1 S2 S3 [...]\n"
 	"\n"
 	"Snapshots of one process, oldest first (ids must match: another process is an error).\n"
 	"  diff    per class and node type: objects new and freed (matched by id), GC root\n"
@@ -57,6 +60,8 @@ static int parse_series_options(int argc, char **argv, struct series_options *o,
 {
 	const struct cli_option options[] = {
 		CLI_OPT(0, "json", CLI_FLAG, &o->json, NULL, "machine-readable output (same facts)"),
+		CLI_OPT(0, "html", CLI_STRING, &o->html, "FILE",
+			"trend, check: one self-contained page, written to FILE: growth lines, findings, sortable tables"),
 		CLI_OPT(0, "top", CLI_COUNT, &o->top, "N", "rows per ranked table (default 20 for diff, 15 otherwise)"),
 		CLI_OPT(0, "handle-edges", CLI_NUMBER, &o->th.handle_edges, "N",
 			"check: (Handle scope) / (Global handles) edges (default 1000)"),
@@ -72,6 +77,8 @@ static int parse_series_options(int argc, char **argv, struct series_options *o,
 	};
 	const struct cli_spec spec = { series_usage, options, LH_ARRAY_LEN(options), min_args, max_args, false, NULL };
 	int status = cli_parse_options(argc, argv, &spec, first);
+	if (status < 0 && o->html && o->json)
+		return cli_usage_error("--json and --html do not go together");
 	if (status >= 0 || !o->warmup || !strcmp(o->warmup, "auto"))
 		return status;
 	char *end;
@@ -99,12 +106,32 @@ static struct heap_snapshot *digest_file(const char *path, struct strmap *classe
 	return NULL;
 }
 
+/* Writes trend's or check's page (findings NULL for trend's) to path; returns status, or 4 when it cannot. */
+static int write_html(const char *path, const struct trend *t, const struct leak_findings *findings, size_t top,
+		      int status)
+{
+	FILE *out = fopen(path, "w");
+	if (out) {
+		if (findings)
+			check_print_html(out, t, findings, top);
+		else
+			trend_print_html(out, t, top);
+	}
+	if (!out || ferror(out) | (fclose(out) != 0)) {
+		fprintf(stderr, "leakhound: cannot write '%s': %s\n", path, strerror(errno));
+		return LH_EXIT_INTERNAL;
+	}
+	return status;
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct series_options o = { .top = 20, .th = leak_default_thresholds };
 	int first, status = parse_series_options(argc, argv, &o, 2, 2, &first);
 	if (status >= 0)
 		return status;
+	if (o.html)
+		return cli_usage_error("diff has no --html page (trend and check do)");
 	struct strmap classes = { 0 };
 	struct snapshot_digest a = { 0 }, b = { 0 };
 	struct heap_snapshot *after = NULL;
@@ -150,14 +177,17 @@ int cmd_trend(int argc, char **argv)
 	struct trend t = { 0 };
 	struct heap_snapshot *last = load_series(argv + first, (size_t)(argc - first), &t, &status);
 	if (last) {
-		if (o.json)
+		if (o.html)
+			status = write_html(o.html, &t, NULL, o.top, LH_EXIT_OK);
+		else if (o.json)
 			trend_print_json(stdout, &t, o.top);
 		else {
 			FILE *text = text_stream_open(stdout);
 			trend_print_text(text, &t, last, o.top);
 			fclose(text);
 		}
-		status = cli_finish_output(LH_EXIT_OK);
+		if (!o.html)
+			status = cli_finish_output(LH_EXIT_OK);
 	}
 	heap_snapshot_free(last);
 	trend_free(&t);
@@ -175,14 +205,18 @@ int cmd_check(int argc, char **argv)
 	if (last) {
 		struct leak_findings findings;
 		leak_rules_apply(&t, last, &o.th, &findings);
-		if (o.json)
+		status = findings.count ? LH_EXIT_FINDING : LH_EXIT_OK;
+		if (o.html)
+			status = write_html(o.html, &t, &findings, o.top, status);
+		else if (o.json)
 			check_print_json(stdout, &t, &findings);
 		else {
 			FILE *text = text_stream_open(stdout);
 			check_print_text(text, &t, &findings);
 			fclose(text);
 		}
-		status = cli_finish_output(findings.count ? LH_EXIT_FINDING : LH_EXIT_OK);
+		if (!o.html)
+			status = cli_finish_output(status);
 		leak_findings_free(&findings);
 	}
 	heap_snapshot_free(last);

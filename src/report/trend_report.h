@@ -1,5 +1,6 @@
 /*
- * trend_report.h - `diff`, `trend` and `check` as text and JSON.
+ * trend_report.h - `diff`, `trend` and `check` as text and JSON; trend and
+ * check also as an HTML page.
  */
 #ifndef LH_REPORT_TREND_REPORT_H
 #define LH_REPORT_TREND_REPORT_H
@@ -27,5 +28,9 @@ void trend_print_json(FILE *out, const struct trend *t, size_t top);
 
 void check_print_text(FILE *out, const struct trend *t, const struct leak_findings *f);
 void check_print_json(FILE *out, const struct trend *t, const struct leak_findings *f);
+
+/* One self-contained page each (series_html.c): trend --json's document, and check's also check --json's. */
+void trend_print_html(FILE *out, const struct trend *t, size_t top);
+void check_print_html(FILE *out, const struct trend *t, const struct leak_findings *f, size_t top);
 
 #endif
