@@ -167,8 +167,23 @@ static void build_rows(struct trend *t)
 	free(times);
 }
 
+/* The rows and groups of an earlier trend_finish(): watch finishes the series after each snapshot. */
+static void drop_results(struct trend *t)
+{
+	for (size_t i = 0; i < t->row_count; i++) {
+		free(t->rows[i].name);
+		free(t->rows[i].values);
+	}
+	free(t->rows);
+	free(t->groups);
+	t->rows = NULL;
+	t->groups = NULL;
+	t->row_count = t->group_count = t->candidate_count = 0;
+}
+
 void trend_finish(struct trend *t)
 {
+	drop_results(t);
 	if (t->count >= 2)
 		group_candidates(t);
 	build_rows(t);
@@ -179,14 +194,9 @@ void trend_free(struct trend *t)
 	for (size_t i = 0; i < t->count; i++)
 		digest_free(&t->snaps[i]);
 	free(t->snaps);
-	for (size_t i = 0; i < t->row_count; i++) {
-		free(t->rows[i].name);
-		free(t->rows[i].values);
-	}
-	free(t->rows);
+	drop_results(t);
 	free(t->birth);
 	free(t->joined);
-	free(t->groups);
 	strmap_free(&t->classes);
 	series_groups_free(&t->holders);
 	memset(t, 0, sizeof(*t));

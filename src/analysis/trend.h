@@ -85,7 +85,7 @@ struct trend {
  * later snapshot of the same process as the previous one.
  */
 bool trend_add(struct trend *t, const struct heap_snapshot *s, const char *path, struct lh_error *err);
-/* Computes the rows and candidate groups; call after the last trend_add(). */
+/* Computes the rows and candidate groups of the series so far; may be called again after more trend_add()s. */
 void trend_finish(struct trend *t);
 void trend_free(struct trend *t);
 

@@ -347,7 +347,9 @@ static void request_snapshot(struct session *s)
 	}
 }
 
-/* The agent has begun writing into the FIFO: read it into the series. */
+static void write_js_findings(struct session *s);
+
+/* The agent has begun writing into the FIFO: read it into the series, and what check says of it into js.tsv. */
 static void receive_snapshot(struct session *s)
 {
 	double t = since_start(s);
@@ -366,6 +368,7 @@ static void receive_snapshot(struct session *s)
 		const struct snapshot_digest *d = &s->trend.snaps[s->trend.count - 1];
 		snprintf(row, sizeof(row), "begin\t%.3f\t%llu\t%llu\t%s\n", t, (unsigned long long)d->nodes,
 			 (unsigned long long)d->self_size, kept);
+		write_js_findings(s);
 	} else {
 		heap_snapshot_free(snap);
 		tsv_field(field, sizeof(field), err.message);
@@ -534,12 +537,10 @@ static void finish_alive(struct session *s)
 
 /* MARK: - js.tsv: what check says about the series */
 
-static void write_js_findings(struct session *s)
+/* check's findings (three snapshots or more), the classes that grew and the GC roots that moved. */
+static void write_js_rows(struct session *s, const char *name)
 {
 	struct trend *t = &s->trend;
-	create_file(s->o->dir, "js.tsv", NULL);
-	if (t->count < 2)
-		return;
 	trend_finish(t);
 	char line[9000], a[300], b[500], c[1000], d[2000];
 	if (t->count >= 3) {
@@ -556,7 +557,7 @@ static void write_js_findings(struct session *s)
 			tsv_field(holder, sizeof(holder), x->acc ? x->acc->holder : "");
 			snprintf(line, sizeof(line), "finding\t%s\t%.0f\t%s\t%s\t%s\t%s\t%s\t%s\n", x->id, x->growth, a, b, c,
 				 d, cls, holder);
-			append_line(s->o->dir, "js.tsv", line);
+			append_line(s->o->dir, name, line);
 		}
 		leak_findings_free(&f);
 	}
@@ -567,13 +568,33 @@ static void write_js_findings(struct session *s)
 			const struct trend_row *count = r - 1;
 			snprintf(line, sizeof(line), "class\t%s\t%.0f\t%.0f\t%.0f\t%.0f\n", a, count->growth.first,
 				 count->growth.last, r->growth.first, r->growth.last);
-			append_line(s->o->dir, "js.tsv", line);
+			append_line(s->o->dir, name, line);
 		} else if (r->kind == TREND_ROOT && r->growth.last != r->growth.first) {
 			tsv_field(a, sizeof(a), r->name);
 			snprintf(line, sizeof(line), "root\t%s\t%.0f\t%.0f\n", a, r->growth.first, r->growth.last);
-			append_line(s->o->dir, "js.tsv", line);
+			append_line(s->o->dir, name, line);
 		}
 	}
+}
+
+
+/*
+ * Rewritten after each snapshot from the whole series so far (a few
+ * milliseconds of digests, no snapshot re-read), into a temporary file
+ * renamed over js.tsv: a SIGKILL of leakhound leaves the findings of the
+ * snapshots taken before it, never a half-written file.
+ */
+static void write_js_findings(struct session *s)
+{
+	static const char tmp[] = ".js.tsv.new";
+	struct trend *t = &s->trend;
+	create_file(s->o->dir, tmp, NULL);
+	if (t->count >= 2)
+		write_js_rows(s, tmp);
+	char from[4096], to[4096];
+	snprintf(from, sizeof(from), "%s/%s", s->o->dir, tmp);
+	snprintf(to, sizeof(to), "%s/js.tsv", s->o->dir);
+	rename(from, to);
 }
 
 /* MARK: - Starting */
