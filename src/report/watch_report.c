@@ -6,6 +6,7 @@
 
 #include "json_writer.h"
 #include "table.h"
+#include "../trace/growth.h"
 
 static const char *signed_bytes(char *buf, size_t size, int64_t v)
 {
@@ -51,6 +52,11 @@ static void print_sites(FILE *out, const struct watch_verdict *v)
 		const struct watch_site *s = &v->sites[i];
 		char g[32];
 		fprintf(out, "  %10s  %s\n", signed_bytes(g, sizeof(g), s->growth_bytes), s->site);
+		if (s->trend == GROWTH_STOPPED) { /* report's words (trace_report.c) */
+			char a[32], b[32];
+			fprintf(out, "              growth stopped: %s/s over the run, %s/s over its last third\n",
+				signed_bytes(a, sizeof(a), (int64_t)s->slope), signed_bytes(b, sizeof(b), (int64_t)s->late_slope));
+		}
 		if (s->native_caller[0])
 			fprintf(out, "              called from %s\n", s->native_caller);
 		if (s->js_caller[0])
@@ -169,6 +175,8 @@ void watch_print_json(FILE *out, const struct watch_verdict *v)
 		jw_key_int(&w, "start_bytes", s->start_bytes);
 		jw_key_int(&w, "end_bytes", s->end_bytes);
 		jw_key_int(&w, "growth_bytes", s->growth_bytes);
+		jw_key_string(&w, "trend", growth_trend_name((enum growth_trend)s->trend));
+		jw_key_double(&w, "late_slope_bytes_per_s", s->late_slope);
 		jw_object_end(&w);
 	}
 	jw_array_end(&w);

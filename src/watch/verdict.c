@@ -383,9 +383,28 @@ static void name_callers(const struct trace *t, struct symbolizer *sym, uint32_t
 	}
 }
 
+/* Slopes within GROWTH_MIN_RATE are a tie, as in report's ranking. */
+static int slope_rank(double a, double b)
+{
+	return a > b + GROWTH_MIN_RATE ? -1 : b > a + GROWTH_MIN_RATE ? 1 : 0;
+}
+
+/*
+ * report's order (growth.h): sites still growing over the last third first,
+ * by that late slope, then the rest by the whole trace's slope; the growth
+ * over the window breaks ties.
+ */
 static int by_site_growth(const void *a, const void *b)
 {
 	const struct watch_site *x = a, *y = b;
+	bool sx = x->trend == GROWTH_SUSTAINED, sy = y->trend == GROWTH_SUSTAINED;
+	if (sx != sy)
+		return sx ? -1 : 1;
+	int r = sx ? slope_rank(x->late_slope, y->late_slope) : 0;
+	if (!r)
+		r = slope_rank(x->slope, y->slope);
+	if (r)
+		return r;
 	return x->growth_bytes < y->growth_bytes ? 1 : x->growth_bytes > y->growth_bytes ? -1 : 0;
 }
 
@@ -407,11 +426,15 @@ static void native_sites(struct watch_verdict *v, const struct trace *t, struct 
 	for (size_t i = 0; i < g->site_count; i++) {
 		const struct growth_site *gs = &g->sites[i];
 		struct watch_site ws = { 0 };
+		/* Slopes are linear in the data: the site's without V8's profiler stacks is the sum of the others'. */
+		struct growth_counts own = { 0 };
 		for (size_t k = 0; k < gs->stack_count; k++) {
 			size_t c1 = 0, c2 = 0;
 			uint32_t id = gs->stacks[k].id;
 			if (profiler[id])
 				continue;
+			own.slope += gs->stacks[k].c.slope;
+			own.late_slope += gs->stacks[k].c.late_slope;
 			int64_t s0 = trace_stack_at(t, id, a, &c1).live_bytes, s1 = trace_stack_at(t, id, b, &c2).live_bytes;
 			ws.start_bytes += s0;
 			ws.end_bytes += s1;
@@ -423,6 +446,9 @@ static void native_sites(struct watch_verdict *v, const struct trace *t, struct 
 		ws.growth_bytes = ws.end_bytes - ws.start_bytes;
 		if (ws.growth_bytes <= 0)
 			continue;
+		ws.slope = own.slope;
+		ws.late_slope = own.late_slope;
+		ws.trend = (int)growth_trend(&own);
 		sym_frame_text(ws.site, sizeof(ws.site), gs->site);
 		if (gs->site) {
 			snprintf(ws.function, sizeof(ws.function), "%s", gs->site->function ? gs->site->function : "");

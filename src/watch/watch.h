@@ -108,6 +108,8 @@ struct watch_site {
 	char native_caller[320];      /* first frame outside the site's module and the runtime, or "" */
 	char js_caller[320];          /* first JavaScript frame, or "" */
 	int64_t start_bytes, end_bytes, growth_bytes;
+	double slope, late_slope;     /* bytes per second over the whole trace and its last third (growth.h) */
+	int trend;                    /* enum growth_trend (trace/growth.h, whose struct growth trend.h's clashes with) */
 };
 
 struct watch_js_class {

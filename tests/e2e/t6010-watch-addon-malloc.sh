@@ -3,7 +3,8 @@
 # it: native-malloc grows by what the service counted (calls x 4096 B, plus
 # glibc's and the tracker's per-block overhead), the top site is the addon's
 # malloc line (file:line, found in the source) and its caller the service's
-# JavaScript; the parts sum to the RSS growth; exit 1.
+# JavaScript, and it is still growing at the end (trend); the parts sum to
+# the RSS growth; exit 1.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-watch.sh"
 src="$WATCH_DIR/malloc_addon.c"
@@ -29,6 +30,7 @@ else {
   const r = top.growth_bytes / (calls * 4096);
   if (!(r > 0.95 && r < 1.05)) bad.push(`the site grew ${top.growth_bytes} B for ${calls} x 4096 B`);
   if (!/service\.js:\d+/.test(top.js_caller)) bad.push("the JS caller is not named: " + JSON.stringify(top.js_caller));
+  if (top.trend !== "growing") bad.push(`the site leaked to the end of the run but is ${top.trend}`);
 }
 const f = v.findings.find((x) => x.id === "native-malloc-growth");
 if (!f || !f.explanation.includes(`malloc_addon.c:${line}`)) bad.push("no finding names the site: " + JSON.stringify(v.findings));

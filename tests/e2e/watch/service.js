@@ -11,6 +11,7 @@
 // KIND:
 //   handles   calls the buggy handle-scope driver (examples/handle-scope-leak)
 //   malloc    calls an addon that mallocs 4 KiB per call and never frees it
+//   malloc-half  the same for the first MS/2, then nothing (a leak that stopped)
 //   map       a Map cache of Session objects that is never evicted
 //   buffers   keeps 64 KiB Buffers (filled) in an array
 //   fragment  steady work, and at MS/2 one burst (PER_TICK MiB) that leaves
@@ -26,6 +27,7 @@ const addon = addonPath ? require(addonPath) : null;
 const points = new Float64Array(2 * (Math.ceil(ms / 10) + 1000));
 let pointCount = 0;
 let units = 0;
+const started = Date.now();
 function mark() {
   if (2 * pointCount + 1 < points.length) {
     points[2 * pointCount] = Date.now();
@@ -51,6 +53,10 @@ function handleRequest(i) {
   switch (kind) {
     case 'handles': addon.query('INSERT INTO events VALUES (?)', onQuery); break;
     case 'malloc': addon.remember(i); break;
+    case 'malloc-half':
+      if (Date.now() - started >= ms / 2) return;
+      addon.remember(i);
+      break;
     case 'map': sessionCache.set(units, new Session(units)); break;
     case 'buffers': heldBuffers.push(Buffer.alloc(65536, units & 255)); break;
     case 'fragment':
