@@ -38,11 +38,12 @@ if [ $((${#missing[@]} + ${#missing_wanted[@]})) -gt 0 ]; then
 		echo "setup: installing ${missing[*]}" >&2
 		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 	fi
-	if [ ${#missing_wanted[@]} -gt 0 ]; then
-		echo "setup: installing ${missing_wanted[*]}" >&2
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing_wanted[@]}" >/dev/null ||
-			echo "setup: could not install ${missing_wanted[*]}; the tests that need it will skip" >&2
-	fi
+	# One at a time: a wanted package that cannot be installed must not keep the others out.
+	for p in "${missing_wanted[@]}"; do
+		echo "setup: installing $p" >&2
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$p" >/dev/null ||
+			echo "setup: could not install $p; the tests that need it will skip" >&2
+	done
 fi
 
 command -v node >/dev/null || { echo "setup: node (20.x) is required for the tests and is not on PATH" >&2; exit 1; }
